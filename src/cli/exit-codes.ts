@@ -1,0 +1,15 @@
+/**
+ * Exit codes, the same for every command (documented in the README):
+ * scripts and CI jobs branch on them.
+ */
+export const ExitCode = {
+  /** Everything passed. */
+  Ok: 0,
+  /** The command ran and found a failure: a validation error, a failed threshold or check, a deviation. */
+  Failed: 1,
+  /** Bad input: usage errors, unreadable files, unknown names. */
+  BadInput: 2,
+  /** The run itself was not valid (load generator fell behind) or was aborted. */
+  Invalid: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,78 @@
+import type { AlertTransition, ServiceDefinition, SliBucket, SloDefinition } from '../slo/model.ts';
+
+/** A stored spec document of any kind (`apiVersion`/`kind`/`metadata.name`). */
+export interface StoredDocument {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** The document as loaded from YAML (plain JSON). */
+  body: unknown;
+  /** sha256 of the canonical JSON of `body`; `apply` uses it to stay idempotent. */
+  hash: string;
+  updatedAt: number;
+}
+
+export type TokenRole = 'viewer' | 'responder' | 'admin';
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: TokenRole;
+  createdAt: number;
+}
+
+export interface StoredAlertEvent extends AlertTransition {
+  id: number;
+}
+
+export interface ApplyResult {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+/**
+ * The persistence boundary. Both drivers (PGlite, PostgreSQL) implement it
+ * with the same Drizzle schema; the rest of Ballast never sees SQL.
+ */
+export interface Store {
+  readonly driver: 'pglite' | 'postgres';
+
+  /** Stores documents plus the models derived from them, in one transaction. Idempotent. */
+  applyDocuments(input: {
+    documents: Omit<StoredDocument, 'updatedAt' | 'hash'>[];
+    services: ServiceDefinition[];
+    slos: SloDefinition[];
+  }): Promise<ApplyResult>;
+  listDocuments(kind?: string): Promise<StoredDocument[]>;
+
+  listServices(): Promise<ServiceDefinition[]>;
+  getService(name: string): Promise<ServiceDefinition | undefined>;
+  listSlos(): Promise<SloDefinition[]>;
+  getSlo(name: string): Promise<SloDefinition | undefined>;
+
+  /**
+   * Adds counts to per-minute buckets (creating them as needed), atomically.
+   * Buckets with the same minute in one call are summed first.
+   */
+  addBuckets(slo: string, buckets: SliBucket[]): Promise<void>;
+  /** Buckets with `from <= minute < to`, ascending. */
+  readBuckets(slo: string, from: number, to: number): Promise<SliBucket[]>;
+  /** Buckets of every SLO in `[from, to)`, for warming the evaluator at start-up. */
+  readAllBuckets(from: number, to: number): Promise<Map<string, SliBucket[]>>;
+  /** Raw threshold samples, kept only for SLIs whose budgeting method needs them. */
+  addSamples(slo: string, samples: { timestamp: number; value: number }[]): Promise<void>;
+  readSamples(slo: string, from: number, to: number): Promise<{ timestamp: number; value: number }[]>;
+
+  recordAlertTransition(t: AlertTransition): Promise<StoredAlertEvent>;
+  listAlertEvents(filter: { slo?: string; since?: number; limit?: number }): Promise<StoredAlertEvent[]>;
+
+  /** Tokens are stored as sha256 hashes; the secret is only ever returned at creation. */
+  createToken(name: string, role: TokenRole): Promise<{ record: TokenRecord; secret: string }>;
+  /** Stores a token whose secret is given (BALLAST_ADMIN_TOKEN). Idempotent. */
+  ensureToken(name: string, role: TokenRole, secret: string): Promise<TokenRecord>;
+  findToken(secret: string): Promise<TokenRecord | undefined>;
+  countTokens(): Promise<number>;
+
+  close(): Promise<void>;
+}
