@@ -1,4 +1,10 @@
-import type { AlertTransition, ServiceDefinition, SliBucket, SloDefinition } from '../slo/model.ts';
+import type {
+  AlertStatus,
+  AlertTransition,
+  ServiceDefinition,
+  SliBucket,
+  SloDefinition,
+} from '../slo/model.ts';
 
 /** A stored spec document of any kind (`apiVersion`/`kind`/`metadata.name`). */
 export interface StoredDocument {
@@ -54,6 +60,7 @@ export interface Store {
   /**
    * Adds counts to per-minute buckets (creating them as needed), atomically.
    * Buckets with the same minute in one call are summed first.
+   * Throws RangeError for a minute not aligned to 60 s or a count that is not finite.
    */
   addBuckets(slo: string, buckets: SliBucket[]): Promise<void>;
   /** Buckets with `from <= minute < to`, ascending. */
@@ -64,7 +71,11 @@ export interface Store {
   addSamples(slo: string, samples: { timestamp: number; value: number }[]): Promise<void>;
   readSamples(slo: string, from: number, to: number): Promise<{ timestamp: number; value: number }[]>;
 
+  /** Records a transition and updates the current state in one transaction; an older transition never overwrites a newer state. */
   recordAlertTransition(t: AlertTransition): Promise<StoredAlertEvent>;
+  /** Current alert state per SLO and severity (restored at start-up). */
+  listAlertStates(slo?: string): Promise<AlertStatus[]>;
+  /** Oldest first; with `limit`, the most recent `limit` events, still oldest first. */
   listAlertEvents(filter: { slo?: string; since?: number; limit?: number }): Promise<StoredAlertEvent[]>;
 
   /** Tokens are stored as sha256 hashes; the secret is only ever returned at creation. */
