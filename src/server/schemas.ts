@@ -118,3 +118,54 @@ export type HistoryPoint = z.infer<typeof HistoryPointSchema>;
 export type AlertEventDto = z.infer<typeof AlertEventSchema>;
 export type SliEvent = z.infer<typeof SliEventSchema>;
 export type ApiError = z.infer<typeof ErrorSchema>;
+export const HealthSchema = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  driver: z.enum(['pglite', 'postgres']),
+  slos: z.number(),
+});
+
+export const IngestResponseSchema = z.object({
+  slo: z.string(),
+  accepted: z.number(),
+  buckets: z.number(),
+});
+
+export const SloDetailSchema = z.object({
+  /** The stored SloDefinition (src/slo/model.ts), as JSON. */
+  definition: z.record(z.string(), z.unknown()),
+  summary: SloSummarySchema,
+});
+
+export const TokenRequestSchema = z
+  .object({ name: z.string().min(1).max(200), role: z.enum(['viewer', 'responder', 'admin']) })
+  .strict();
+
+export const TokenResponseSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['viewer', 'responder', 'admin']),
+  createdAt: z.number(),
+  /** Shown once; only its hash is stored. */
+  token: z.string(),
+});
+
+export const HistoryQuerySchema = z
+  .object({
+    from: z.union([z.coerce.number(), z.string()]).optional(),
+    to: z.union([z.coerce.number(), z.string()]).optional(),
+    step: z.string().optional(),
+  })
+  .strict();
+
+export const AlertsQuerySchema = z
+  .object({
+    since: z.coerce.number().optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export type Health = z.infer<typeof HealthSchema>;
+export type IngestResponse = z.infer<typeof IngestResponseSchema>;
+export type SloDetail = z.infer<typeof SloDetailSchema>;
+export type TokenResponse = z.infer<typeof TokenResponseSchema>;

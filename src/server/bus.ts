@@ -1,0 +1,25 @@
+import { EventEmitter } from 'node:events';
+import type { AlertTransition, SloStatus } from '../slo/model.ts';
+
+/** Events published inside one `ballast serve` process. */
+export interface BusEvents {
+  /** An alert changed state (the incident module subscribes to these). */
+  alert: [transition: AlertTransition];
+  /** A fresh evaluation of one SLO. */
+  'slo-status': [status: SloStatus];
+}
+
+/**
+ * The in-process event bus: a typed EventEmitter. Listeners run synchronously,
+ * so a slow subscriber should hand work off rather than block evaluation.
+ *
+ * @example
+ * bus.on('alert', (t) => console.log(t.slo, t.to));
+ */
+export class EventBus extends EventEmitter<BusEvents> {
+  constructor() {
+    super();
+    // SSE clients each add listeners; a busy dashboard must not trip the leak warning.
+    this.setMaxListeners(0);
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { SloDefinition } from '../slo/model.ts';
+import type { Store } from '../store/types.ts';
+import type { EventBus } from './bus.ts';
+import { HttpError } from './errors.ts';
+import type { SloRuntime } from './runtime.ts';
+import { ErrorSchema } from './schemas.ts';
+
+/** What every route module receives. */
+export interface ServerContext {
+  store: Store;
+  runtime: SloRuntime;
+  bus: EventBus;
+  now: () => number;
+  version: string;
+  /** Extra work after SLO data was ingested through the API (e.g. the demo shares the same path). */
+}
+
+/** A zod schema as an OpenAPI 3.0 JSON schema for fastify route docs. */
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
+
+const errorJson = jsonSchema(ErrorSchema);
+
+/** Standard error responses for the OpenAPI document. */
+export function errorResponses(...codes: number[]): Record<number, unknown> {
+  return Object.fromEntries(codes.map((c) => [c, { ...errorJson, description: 'Error' }]));
+}
+
+/** The SLO named in the path, or a 404 naming it. */
+export function requireSlo(ctx: ServerContext, name: string): SloDefinition {
+  const def = ctx.runtime.definition(name);
+  if (!def)
+    throw new HttpError(404, 'not_found', `no SLO named "${name}"`, [
+      { path: 'name', message: 'unknown SLO' },
+    ]);
+  return def;
+}
+
+export const NameParams = z.object({ name: z.string() });

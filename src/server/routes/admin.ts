@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { applySpecSources } from '../apply-specs.ts';
+import { errorResponses, jsonSchema, type ServerContext } from '../context.ts';
+import { HttpError, parseOr400 } from '../errors.ts';
+import {
+  ApplyRequestSchema,
+  ApplyResponseSchema,
+  TokenRequestSchema,
+  TokenResponseSchema,
+} from '../schemas.ts';
+
+/** Admin routes: applying specs and creating tokens. */
+export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post(
+    '/apply',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['specs'],
+        summary: 'Validate and store spec documents (idempotent, like kubectl apply)',
+        body: jsonSchema(ApplyRequestSchema, 'input'),
+        response: { 200: jsonSchema(ApplyResponseSchema), ...errorResponses(400, 401, 403, 413) },
+      },
+    },
+    async (req) => {
+      const body = parseOr400(ApplyRequestSchema, req.body, 'apply request');
+      const sources = body.documents.map((d, i) => ({
+        file: d.file ?? `documents[${i}]`,
+        content: d.content,
+      }));
+      const outcome = await applySpecSources(ctx.store, ctx.runtime, sources);
+      if (!outcome.ok) {
+        const first = outcome.diagnostics[0];
+        const message = first ? `${first.path}: ${first.message}` : 'the specs have errors';
+        throw new HttpError(400, 'invalid_specs', message, outcome.diagnostics);
+      }
+      return outcome.result;
+    },
+  );
+
+  app.post(
+    '/tokens',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an API token with a role (the secret is returned once)',
+        body: jsonSchema(TokenRequestSchema, 'input'),
+        response: { 201: jsonSchema(TokenResponseSchema), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      const body = parseOr400(TokenRequestSchema, req.body, 'token request');
+      const { record, secret } = await ctx.store.createToken(body.name, body.role);
+      reply.status(201);
+      return { ...record, token: secret };
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { AlertTransition, SloStatus } from '../../slo/model.ts';
+import type { ServerContext } from '../context.ts';
+
+/** How often an idle stream gets a comment line, so proxies keep it open. */
+export const HEARTBEAT_MS = 15_000;
+
+/**
+ * `GET /events`: server-sent events. `slo-status` carries each fresh
+ * SloStatus, `alert` each alert transition; `: heartbeat` comments keep idle
+ * connections alive. Browsers' EventSource cannot send headers, so the token
+ * may come as `?access_token=`.
+ */
+export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const open = new Set<() => void>();
+  // Streams never go idle, so the server could not close while one is open: end them first.
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+  app.get(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Live updates as server-sent events (slo-status, alert)',
+        produces: ['text/event-stream'],
+        response: { 200: { type: 'string', description: 'text/event-stream' } },
+      },
+    },
+    (req, reply) => {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const send = (event: string, data: unknown) =>
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      res.write(': connected\nretry: 3000\n\n');
+      const onStatus = (s: SloStatus) => send('slo-status', s);
+      const onAlert = (t: AlertTransition) => send('alert', t);
+      ctx.bus.on('slo-status', onStatus);
+      ctx.bus.on('alert', onAlert);
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      const stop = () => {
+        clearInterval(heartbeat);
+        ctx.bus.off('slo-status', onStatus);
+        ctx.bus.off('alert', onAlert);
+        open.delete(end);
+      };
+      const end = () => {
+        stop();
+        res.end();
+      };
+      open.add(end);
+      req.raw.on('close', stop);
+      res.on('error', stop);
+    },
+  );
+}
