@@ -1,0 +1,30 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { Layout } from './components/Layout.tsx';
+import { NotFound } from './pages/NotFound.tsx';
+import { Overview } from './pages/Overview.tsx';
+import { SloDetail } from './pages/SloDetail.tsx';
+import './styles.css';
+
+const client = new QueryClient({ defaultOptions: { queries: { staleTime: 2_000 } } });
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={client}>
+      <BrowserRouter>
+        <Layout>
+          <Routes>
+            <Route path="/" element={<Overview />} />
+            <Route path="/slos/:name" element={<SloDetail />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Layout>
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);
