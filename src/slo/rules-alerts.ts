@@ -1,0 +1,112 @@
+/**
+ * Alerting rules for one SLO: one multiwindow multi-burn-rate alert per
+ * severity, and an absent-data alert. Pure; see RULES.md for the names.
+ */
+import type { BurnRateWindowPair, SloDefinition } from './model.ts';
+import { promDuration } from './rules-promql.ts';
+import type { AlertingRule, RulesOptions } from './rules-types.ts';
+
+/** `checkout-availability` → `CheckoutAvailability`. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Default alert names: `CheckoutAvailabilityPageBurnRate`, `CheckoutAvailabilityNoData`. */
+export function defaultAlertName(slo: string, severity: string): string {
+  if (severity === 'nodata') return `${pascalCase(slo)}NoData`;
+  return `${pascalCase(slo)}${pascalCase(severity)}BurnRate`;
+}
+
+/** Renders a number for PromQL without float noise (1 − 0.999 → 0.001). */
+export function num(x: number): string {
+  return String(Number(x.toPrecision(12)));
+}
+
+/** PromQL selector `{ballast_slo="NAME"}` for an SLO's recorded series. */
+export function sloSelector(slo: string): string {
+  return `{ballast_slo=${JSON.stringify(slo)}}`;
+}
+
+/** Groups window pairs by severity, keeping the order severities first appear in. */
+function bySeverity(pairs: BurnRateWindowPair[]): Map<string, BurnRateWindowPair[]> {
+  const out = new Map<string, BurnRateWindowPair[]>();
+  for (const pair of pairs) out.set(pair.severity, [...(out.get(pair.severity) ?? []), pair]);
+  return out;
+}
+
+/**
+ * One pair's condition. `max … without (ballast_window)` drops the window label
+ * so the long and short sides match each other, and the alert's identity does
+ * not change with the pair that fired.
+ */
+function pairCondition(slo: string, pair: BurnRateWindowPair, budget: number): string {
+  const sel = sloSelector(slo);
+  const threshold = `(${num(pair.burnRate)} * ${num(budget)})`;
+  const side = (ms: number) =>
+    `max(slo:sli_error:ratio_rate${promDuration(ms)}${sel} > ${threshold}) without (ballast_window)`;
+  return `(\n  ${side(pair.longWindowMs)}\n  and\n  ${side(pair.shortWindowMs)}\n)`;
+}
+
+function describePairs(pairs: BurnRateWindowPair[]): string {
+  return pairs
+    .map(
+      (p) =>
+        `${promDuration(p.longWindowMs)} and ${promDuration(p.shortWindowMs)} both burn faster than ${num(p.burnRate)}x`,
+    )
+    .join(', or ');
+}
+
+/** Burn-rate alerts, one per severity, in the order of the SLO's window pairs. */
+export function burnRateAlerts(
+  def: SloDefinition,
+  baseLabels: Record<string, string>,
+  periodLabel: string,
+  options: RulesOptions,
+): AlertingRule[] {
+  const budget = 1 - def.objective;
+  const severityLabel = options.severityLabel ?? def.alerting.severityLabel;
+  const name = options.alertName ?? defaultAlertName;
+  const target = `${num(def.objective * 100)}%`;
+  return [...bySeverity(def.alerting.windows)].map(([severity, pairs]) => ({
+    alert: name(def.name, severity),
+    expr: pairs.map((p) => pairCondition(def.name, p, budget)).join('\nor\n'),
+    labels: { ...baseLabels, [severityLabel]: severity },
+    annotations: {
+      summary: `SLO ${def.name} of service ${def.service} is burning its error budget too fast.`,
+      description: `${severity}: ${describePairs(pairs)} the budget rate (objective ${target} over ${periodLabel}).`,
+    },
+  }));
+}
+
+/**
+ * The absent-data alert: the SLI's traffic series vanished, or (for ratio
+ * SLIs) it reports no events at all, for `noDataAfterMs`. Burn-rate alerts
+ * cannot fire without data, so silence would otherwise look healthy.
+ */
+export function noDataAlert(
+  def: SloDefinition,
+  baseLabels: Record<string, string>,
+  trafficSeries: string,
+  options: RulesOptions,
+): AlertingRule {
+  const severityLabel = options.severityLabel ?? def.alerting.severityLabel;
+  const name = options.alertName ?? defaultAlertName;
+  const sel = `${trafficSeries}${sloSelector(def.name)}`;
+  const w = promDuration(Math.max(def.alerting.noDataAfterMs, 60_000));
+  const zeroTraffic = trafficSeries.startsWith('slo:sli_total')
+    ? `\nor\nmax(max_over_time(${sel}[${w}]) == 0) without (ballast_window)`
+    : '';
+  return {
+    alert: name(def.name, 'nodata'),
+    expr: `absent_over_time(${sel}[${w}])${zeroTraffic}`,
+    labels: { ...baseLabels, [severityLabel]: options.noDataSeverity ?? 'ticket' },
+    annotations: {
+      summary: `SLO ${def.name} of service ${def.service} has no SLI data.`,
+      description: `No SLI data for ${w}: the burn-rate alerts of ${def.name} cannot fire. Check that the service is scraped.`,
+    },
+  };
+}
