@@ -5,8 +5,8 @@
  * Mostly good, with periodic error bursts so burn rates move; on a fresh
  * database it backfills a few days of history so charts have shape.
  */
-import type { ServerContext } from '../server/context.ts';
-import { ingestEvents } from '../server/ingest.ts';
+import type { ServerContext } from '../server/index.ts';
+import { ingestEvents } from '../server/index.ts';
 import { DAY_MS, type SloDefinition } from '../slo/model.ts';
 import { backfillMinutes } from './backfill.ts';
 import { type DemoService, startDemoService } from './service.ts';

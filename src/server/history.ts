@@ -1,7 +1,6 @@
-import { computeHistory } from '../slo/engine.ts';
+import { computeHistory, prometheusHistory } from '../slo/index.ts';
 import type { SloDefinition } from '../slo/model.ts';
 import { HOUR_MS, MINUTE_MS } from '../slo/model.ts';
-import { prometheusHistory } from '../slo/sources/prometheus.ts';
 import type { ServerContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { windowMaxMs } from './ingest-validate.ts';

@@ -4,7 +4,7 @@
  */
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SloEngine } from '../slo/engine.ts';
+import { SloEngine } from '../slo/index.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { AlertmanagerNotifier } from './alertmanager.ts';
@@ -23,9 +23,11 @@ import { applySpecDirectory, watchSpecDirectory } from './specs-dir.ts';
 import { installWebUi } from './web-ui.ts';
 
 export { EventBus } from './bus.ts';
+export { ApiRequestError, BallastClient, defaultServerUrl } from './client.ts';
 export type { ServerContext } from './context.ts';
 export { ingestEvents } from './ingest.ts';
 export { SloRuntime } from './runtime.ts';
+export { readSpecDirectory } from './specs-dir.ts';
 
 export const VERSION = '0.1.0';
 /** Request bodies above this get 413. */

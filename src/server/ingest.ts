@@ -1,4 +1,4 @@
-import { eventsToBuckets } from '../slo/engine.ts';
+import { eventsToBuckets } from '../slo/index.ts';
 import { requireSlo, type ServerContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { validateEventBatch } from './ingest-validate.ts';

@@ -1,5 +1,5 @@
+import { evaluatePrometheusSlo, PrometheusClient } from '../slo/index.ts';
 import type { SloDefinition } from '../slo/model.ts';
-import { evaluatePrometheusSlo, PrometheusClient } from '../slo/sources/prometheus.ts';
 import type { Store } from '../store/types.ts';
 import type { ExternalEvaluator } from './runtime.ts';
 

@@ -1,4 +1,4 @@
-import type { SloEngine } from '../slo/engine.ts';
+import type { SloEngine } from '../slo/index.ts';
 import type { AlertTransition, SliBucket, SloDefinition, SloStatus } from '../slo/model.ts';
 import type { Store } from '../store/types.ts';
 import { AlertStateTracker } from './alert-state.ts';

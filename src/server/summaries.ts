@@ -1,4 +1,4 @@
-import { describeWindow } from '../slo/engine.ts';
+import { describeWindow } from '../slo/index.ts';
 import type { ServiceDefinition, SloDefinition, SloStatus } from '../slo/model.ts';
 import type { ServiceSummary, SloSummary } from './schemas.ts';
 

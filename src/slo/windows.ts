@@ -3,7 +3,7 @@
  * nominal and maximal lengths, and the short labels used as burn-rate keys.
  * Pure: `now` is always an argument.
  */
-import { DateTime, type ZonedDateTime } from './luxon.ts';
+import { DateTime } from 'luxon';
 import { type CalendarUnit, DAY_MS, HOUR_MS, MINUTE_MS, type TimeWindow } from './model.ts';
 
 /** A half-open interval of epoch milliseconds, `[start, end)`. */
@@ -57,7 +57,7 @@ export function rollingInterval(durationMs: number, now: number): Interval {
   return { start: now - durationMs, end: now };
 }
 
-function anchorOf(window: Extract<TimeWindow, { kind: 'calendar' }>): ZonedDateTime {
+function anchorOf(window: Extract<TimeWindow, { kind: 'calendar' }>): DateTime {
   const anchor = DateTime.fromISO(window.startTime.trim().replace(' ', 'T'), { zone: window.timeZone });
   if (!anchor.isValid) {
     throw new Error(

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/client.ts';
+import { ApiRequestError, BallastClient, defaultServerUrl, readSpecDirectory } from '../../server/index.ts';
 import { ApplyResponseSchema } from '../../server/schemas.ts';
-import { readSpecDirectory } from '../../server/specs-dir.ts';
 import { formatDiagnostic, hasErrors, loadSpecSources } from '../../spec/index.ts';
 import { ExitCode } from '../exit-codes.ts';
 

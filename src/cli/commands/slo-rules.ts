@@ -1,6 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { generatePrometheusRules } from '../../slo/rules.ts';
+import { generatePrometheusRules } from '../../slo/index.ts';
 import { formatDiagnostic, hasErrors, loadSpecDirectory } from '../../spec/index.ts';
 import { ExitCode } from '../exit-codes.ts';
 
