@@ -7,6 +7,7 @@
  */
 import type { ServerContext } from '../server/index.ts';
 import { ingestEvents } from '../server/index.ts';
+import { eventsToBuckets } from '../slo/index.ts';
 import { DAY_MS, type SloDefinition } from '../slo/model.ts';
 import { backfillMinutes } from './backfill.ts';
 import { type DemoService, startDemoService } from './service.ts';
@@ -42,9 +43,10 @@ async function backfill(ctx: ServerContext, days: number): Promise<number> {
     const existing = await ctx.store.readBuckets(def.name, now - days * DAY_MS, now + 1);
     if (existing.length > 0) continue;
     const minutes = backfillMinutes(now, days, 1 - def.objective, i + 1);
-    for (let at = 0; at < minutes.length; at += 5_000) {
-      await ingestEvents(ctx, def.name, { events: minutes.slice(at, at + 5_000) });
-    }
+    // History goes in as one warm-up batch, not through ingestion: a timeslice SLO
+    // refuses late events for slices it can no longer re-judge, but it can judge
+    // whole slices it has never seen when they arrive together.
+    await ctx.runtime.addBuckets(def.name, eventsToBuckets(def, minutes).buckets);
     filled++;
   }
   return filled;

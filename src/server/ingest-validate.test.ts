@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { lateDataLimitMs } from '../slo/index.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, type SloDefinition } from '../slo/model.ts';
 import type { HttpError } from './errors.ts';
-import { MAX_FUTURE_MS, retainedMs, validateEventBatch } from './ingest-validate.ts';
+import { MAX_FUTURE_MS, oldestAccepted, retainedMs, validateEventBatch } from './ingest-validate.ts';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 30);
 
@@ -23,6 +24,9 @@ function slo(overrides: Partial<SloDefinition> = {}): SloDefinition {
     ...overrides,
   };
 }
+
+/** 5-minute Timeslices over 7 days, alerting on 1h/5m: slices older than about an hour are final. */
+const slices = slo({ budgetingMethod: 'Timeslices', timesliceMs: 5 * MINUTE_MS, timesliceTarget: 0.95 });
 
 function errorOf(fn: () => unknown): HttpError {
   try {
@@ -81,6 +85,23 @@ describe('validateEventBatch', () => {
       path: 'events[0].timestamp',
     },
     {
+      name: 'a Timeslices event older than the engine can re-judge its slice is refused',
+      body: {
+        events: [
+          { timestamp: NOW - lateDataLimitMs(slices) + MINUTE_MS, success: true },
+          { timestamp: NOW - lateDataLimitMs(slices) - MINUTE_MS, success: true },
+        ],
+      },
+      path: 'events[1].timestamp',
+      def: slices,
+    },
+    {
+      name: 'a RatioTimeslices event older than the engine can re-judge its slice is refused',
+      body: { events: [{ timestamp: NOW - 2 * DAY_MS, good: 1, total: 1 }] },
+      path: 'events[0].timestamp',
+      def: { ...slices, budgetingMethod: 'RatioTimeslices' },
+    },
+    {
       name: 'an unparseable ISO timestamp is refused',
       body: { events: [{ timestamp: 'yesterday-ish', success: true }] },
       path: 'events[0].timestamp',
@@ -120,6 +141,27 @@ describe('validateEventBatch', () => {
       { timestamp: NOW, success: false },
       { timestamp: NOW, value: 42 },
     ]);
+  });
+
+  it('says a late Timeslices event is refused because its slice is final', () => {
+    const err = errorOf(() =>
+      validateEventBatch(slices, { events: [{ timestamp: NOW - DAY_MS, success: true }] }, NOW),
+    );
+    expect(err.message).toMatch(/^events\[0\]\.timestamp: .*Timeslices.*re-judge.*final/);
+  });
+
+  it.each([
+    { name: 'an Occurrences SLO takes events as far back as it keeps', def: slo(), limit: retainedMs(slo()) },
+    {
+      name: 'a Timeslices SLO takes events as far back as its slices can be re-judged',
+      def: slices,
+      limit: HOUR_MS,
+    },
+  ])('$name', ({ def, limit }) => {
+    expect(oldestAccepted(def, NOW).oldest).toBe(NOW - limit);
+    expect(
+      validateEventBatch(def, { events: [{ timestamp: NOW - limit, success: true }] }, NOW),
+    ).toHaveLength(1);
   });
 
   it('keeps as far back as the longest alert window when that exceeds the period', () => {

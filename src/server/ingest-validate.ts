@@ -1,3 +1,4 @@
+import { lateDataLimitMs } from '../slo/index.ts';
 import { DAY_MS, type SloDefinition, type TimeWindow } from '../slo/model.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { SliEventBatchSchema } from './schemas.ts';
@@ -31,6 +32,27 @@ export function retainedMs(def: SloDefinition): number {
   return Math.max(windowMaxMs(def.timeWindow), longest);
 }
 
+/**
+ * The oldest timestamp an event may carry at `now`, and why: what the SLO
+ * retains, or, for timeslice methods, the oldest slice the engine can still
+ * re-judge (older slices are final; the engine would drop the event).
+ */
+export function oldestAccepted(def: SloDefinition, now: number): { oldest: number; reason: string } {
+  const retained = now - retainedMs(def);
+  const rejudged = now - lateDataLimitMs(def);
+  if (rejudged > retained) {
+    const at = new Date(rejudged).toISOString();
+    return {
+      oldest: rejudged,
+      reason: `timestamp is older than a ${def.budgetingMethod} SLO can still re-judge its slice (${at}); older slices are final`,
+    };
+  }
+  return {
+    oldest: retained,
+    reason: `timestamp is older than the SLO keeps (${new Date(retained).toISOString()})`,
+  };
+}
+
 function parseTimestamp(raw: number | string, path: string): number {
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw))
@@ -50,12 +72,13 @@ function fieldError(path: string, message: string): HttpError {
  * Validates a whole `POST /slos/{name}/events` body against one SLO before
  * anything is written: shape (unknown fields, types), numbers (finite,
  * non-negative, good ≤ total), timestamps (not more than 5 min ahead, not
- * older than what the SLO retains) and event kind (value samples only for
+ * older than what the SLO retains or, for timeslice methods, than the oldest
+ * slice the engine can re-judge: `oldestAccepted`) and event kind (value samples only for
  * threshold SLIs). Throws an HttpError naming every offending field.
  */
 export function validateEventBatch(def: SloDefinition, body: unknown, now: number): NormalizedEvent[] {
   const batch = parseOr400(SliEventBatchSchema, body, 'event batch');
-  const oldest = now - retainedMs(def);
+  const { oldest, reason } = oldestAccepted(def, now);
   const problems: { path: string; message: string }[] = [];
   const out: NormalizedEvent[] = [];
   batch.events.forEach((event, i) => {
@@ -70,10 +93,7 @@ export function validateEventBatch(def: SloDefinition, body: unknown, now: numbe
     if (timestamp > now + MAX_FUTURE_MS) {
       problems.push({ path: `${at}.timestamp`, message: 'timestamp is more than 5 minutes in the future' });
     } else if (timestamp < oldest) {
-      problems.push({
-        path: `${at}.timestamp`,
-        message: `timestamp is older than the SLO keeps (${new Date(oldest).toISOString()})`,
-      });
+      problems.push({ path: `${at}.timestamp`, message: reason });
     }
     if ('good' in event) {
       for (const key of ['good', 'total'] as const) {

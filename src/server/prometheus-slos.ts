@@ -14,9 +14,12 @@ export function dataSourceUrl(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Where Prometheus-backed SLOs are queried when their DataSource names no URL. */
+export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
+
 /**
  * The Prometheus base URL of an SLO: its DataSource document's URL, else
- * `BALLAST_PROMETHEUS_URL`. Throws with a message saying what to configure.
+ * `BALLAST_PROMETHEUS_URL`, else {@link DEFAULT_PROMETHEUS_URL}.
  */
 export async function prometheusUrlFor(store: Store, def: SloDefinition): Promise<string> {
   const source = def.indicator.source;
@@ -26,9 +29,8 @@ export async function prometheusUrlFor(store: Store, def: SloDefinition): Promis
     const url = doc ? dataSourceUrl(doc.body) : undefined;
     if (url) return url;
   }
-  const fallback = process.env.BALLAST_PROMETHEUS_URL;
-  if (fallback) return fallback;
-  throw new Error(`SLO "${def.name}" has no Prometheus URL: give its DataSource spec.connectionDetails.url`);
+  // Sloth files and DataSources without a URL mean "the Prometheus next to Ballast".
+  return process.env.BALLAST_PROMETHEUS_URL ?? DEFAULT_PROMETHEUS_URL;
 }
 
 /** The (cached) client for an SLO's Prometheus. */

@@ -2,7 +2,10 @@ import { describeWindow } from '../slo/index.ts';
 import type { ServiceDefinition, SloDefinition, SloStatus } from '../slo/model.ts';
 import type { ServiceSummary, SloSummary } from './schemas.ts';
 
-/** A status for an SLO that has not been evaluated yet: no data, nothing firing. */
+/**
+ * A status for an SLO that could not be evaluated (yet): every severity is
+ * `no_data`, so the overview never shows `ok` for an SLO nobody has measured.
+ */
 export function emptyStatus(def: SloDefinition, now: number): SloStatus {
   return {
     slo: def.name,
@@ -15,7 +18,13 @@ export function emptyStatus(def: SloDefinition, now: number): SloStatus {
     budget: { totalRatio: 1 - def.objective, remainingRatio: null, totalEvents: null, remainingEvents: null },
     burnRates: {},
     exhaustionInMs: null,
-    alerts: [],
+    alerts: [...new Set(def.alerting.windows.map((w) => w.severity))].map((severity) => ({
+      slo: def.name,
+      severity,
+      state: 'no_data' as const,
+      reason: 'not evaluated yet',
+      since: now,
+    })),
   };
 }
 

@@ -3,7 +3,7 @@ import { toUnits } from './budgeting.ts';
 import { buildStatus, SloEngine } from './engine.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, type SliBucket, type SloDefinition, type SloStatus } from './model.ts';
 import { layoutOf } from './state.ts';
-import { makeSlo, seededRandom } from './testing.ts';
+import { makeSlo, seededRandom, WORKBOOK_PAIRS } from './testing.ts';
 import { calendarInterval } from './windows.ts';
 
 /**
@@ -183,6 +183,152 @@ describe('SloEngine against a naive recomputation (randomized, fixed seeds)', ()
       expectSame(statuses[0], expected, `tick ${i} at ${new Date(now).toISOString()}`);
       prev = expected;
     }
+  });
+});
+
+/** Shuffles in place with the seeded PRNG (the store returns ascending minutes; the engine must not care). */
+function shuffle<T>(items: T[], rand: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+function expectSamePeriod(actual: SloStatus | undefined, expected: SloStatus, where: string): void {
+  expectSame(actual, expected, where);
+  expect(expected.sli, where).not.toBeNull();
+  expect(actual?.sli, where).toBeCloseTo(expected.sli!, 9);
+  // Relative: slice ratios sit in Float32 minute slots (about 6e-8 relative error, see the ADR).
+  const close = (a: number | null | undefined, e: number | null) =>
+    expect(Math.abs(a! - e!), where).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(e!)));
+  close(actual?.budget.remainingRatio, expected.budget.remainingRatio);
+  close(actual?.budget.remainingEvents, expected.budget.remainingEvents);
+}
+
+const thirtyDays = [
+  {
+    name: 'Timeslices with 5-minute slices count all 30 days of slices after a warm-up and later ticks',
+    seed: 11,
+    def: makeSlo({
+      name: 'ts30',
+      budgetingMethod: 'Timeslices',
+      timesliceMs: 5 * MINUTE_MS,
+      timesliceTarget: 0.95,
+    }),
+  },
+  {
+    name: 'RatioTimeslices with 7-minute slices count all 30 days of slices after a warm-up and later ticks',
+    seed: 12,
+    def: makeSlo({ name: 'rts30', budgetingMethod: 'RatioTimeslices', timesliceMs: 7 * MINUTE_MS }),
+  },
+];
+
+describe('SloEngine warmed up with a whole 30-day SLO window (randomized, fixed seeds)', () => {
+  test.each(thirtyDays)('$name', ({ seed, def }) => {
+    const rand = seededRandom(seed);
+    const engine = new SloEngine();
+    engine.setSlos([def]);
+    const bucket = (minute: number): SliBucket => {
+      const total = 1 + Math.floor(rand() * 40);
+      const bad = Math.min(total, Math.floor(total * (rand() < 0.1 ? 0.5 : 0.01) + rand()));
+      return { minute: minute * MINUTE_MS, good: total - bad, total };
+    };
+    // What the server loads at start-up: every stored minute since now − neededHistoryMs, in one call.
+    let now = Date.UTC(2024, 4, 20, 9, 41, 17);
+    const c0 = Math.floor(now / MINUTE_MS);
+    const accepted: SliBucket[] = [];
+    for (let m = c0 - engine.neededHistoryMs() / MINUTE_MS; m <= c0 + 2; m++) {
+      if (rand() < 0.9) accepted.push(bucket(m));
+    }
+    expect(engine.addBuckets(def.name, shuffle([...accepted], rand))).toBe(0);
+    let prev = referenceStatus(def, accepted, now);
+    expect(prev.events.total).toBeGreaterThan((25 * 1440) / (def.timesliceMs! / MINUTE_MS));
+    expectSamePeriod(engine.evaluate(now).statuses[0], prev, 'right after the warm-up');
+    const minuteRing = layoutOf(def, 0).ringMinutes;
+    for (let i = 0; i < 60; i++) {
+      now += rand() < 0.9 ? MINUTE_MS : Math.floor(rand() * 120) * MINUTE_MS;
+      const c = Math.floor(now / MINUTE_MS);
+      const batch = [bucket(c)];
+      if (rand() < 0.3) batch.push(bucket(c - 1 - Math.floor(rand() * 2 * 1440))); // late, in the ring
+      expect(engine.addBuckets(def.name, batch)).toBe(0);
+      accepted.push(...batch);
+      // A minute of a slice older than the minute ring: already judged, so refused.
+      const old = bucket(c - minuteRing - 60 - Math.floor(rand() * 20 * 1440));
+      expect(engine.addBuckets(def.name, [old]), `tick ${i}`).toBe(1);
+      const expected = referenceStatus(def, accepted, now, prev);
+      expectSamePeriod(
+        engine.evaluate(now).statuses[0],
+        expected,
+        `tick ${i} at ${new Date(now).toISOString()}`,
+      );
+      prev = expected;
+    }
+  });
+});
+
+describe('SloEngine with slices older than the minute ring', () => {
+  const def = makeSlo({
+    name: 'ts',
+    budgetingMethod: 'Timeslices',
+    timesliceMs: 5 * MINUTE_MS,
+    timesliceTarget: 0.9,
+  });
+  const now = Date.UTC(2024, 4, 20, 12);
+  const c = now / MINUTE_MS;
+  const b = (minute: number, good: number, total: number): SliBucket => ({
+    minute: minute * MINUTE_MS,
+    good,
+    total,
+  });
+  /** A warm-up with one good slice ten days back (4 of its 5 minutes) and a recent good slice. */
+  const warm = (engine: SloEngine) => {
+    const oldSlice = c - 10 * 1440;
+    const buckets = [0, 1, 2, 3].map((i) => b(oldSlice + i, 10, 10));
+    buckets.push(b(c - 5, 10, 10));
+    expect(engine.addBuckets(def.name, buckets)).toBe(0);
+    expect(engine.status(def.name, now)?.events).toEqual({ good: 2, total: 2 });
+    return oldSlice;
+  };
+
+  test.each([
+    { name: 'a late minute of an old slice judged at warm-up is refused', at: (old: number) => old + 4 },
+    { name: 'a minute of an old slice the warm-up had no data for is refused', at: (old: number) => old + 5 },
+    {
+      name: 'a minute of an old slice straddling the ring edge is refused',
+      at: () => c - layoutOf(def, 0).ringMinutes,
+    },
+  ])('$name and reported as dropped', ({ at }) => {
+    const engine = new SloEngine();
+    engine.setSlos([def]);
+    const old = warm(engine);
+    expect(engine.addBuckets(def.name, [b(at(old), 0, 100)])).toBe(1);
+    expect(engine.status(def.name, now)?.events).toEqual({ good: 2, total: 2 });
+  });
+
+  test('slices that left the minute ring stay judged once when larger alert windows grow the ring', () => {
+    const engine = new SloEngine();
+    engine.setSlos([def]);
+    engine.warmUpNeeded();
+    const old = warm(engine);
+    const longer = { ...def.alerting, windows: [{ ...WORKBOOK_PAIRS[3]!, longWindowMs: 12 * DAY_MS }] };
+    engine.setSlos([{ ...def, alerting: longer }]);
+    expect(engine.warmUpNeeded()).toEqual([]);
+    // Ten days back is inside the new 12-day minute ring, but its raw minutes were not migrated.
+    expect(engine.addBuckets(def.name, [b(old + 4, 0, 100)])).toBe(1);
+    expect(engine.status(def.name, now)?.events).toEqual({ good: 2, total: 2 });
+    expect(engine.addBuckets(def.name, [b(c, 0, 100)])).toBe(0);
+    expect(engine.status(def.name, now)?.events).toEqual({ good: 2, total: 3 });
+  });
+
+  test('an old slice is judged from all its minutes in the warm-up, whatever their order', () => {
+    const engine = new SloEngine();
+    engine.setSlos([def]);
+    const old = c - 20 * 1440;
+    // 4 × 10/10 then 0/10: 40/50 = 80 % < 90 %, a bad slice; judged minute by minute it would not be.
+    const buckets = [b(old + 4, 0, 10), b(c, 10, 10), ...[0, 1, 2, 3].map((i) => b(old + i, 10, 10))];
+    expect(engine.addBuckets(def.name, buckets)).toBe(0);
+    expect(engine.status(def.name, now)?.events).toEqual({ good: 1, total: 2 });
   });
 });
 

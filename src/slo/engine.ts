@@ -6,6 +6,7 @@
  */
 import { alertTransitions } from './alerts.ts';
 import { isTimeslice } from './budgeting.ts';
+import { layoutOf, type StateLayout } from './layout.ts';
 import {
   type AlertTransition,
   MINUTE_MS,
@@ -13,13 +14,14 @@ import {
   type SloDefinition,
   type SloStatus,
 } from './model.ts';
-import { layoutOf, SloState, type StateLayout } from './state.ts';
+import { SloState } from './state.ts';
 import { buildStatus } from './status.ts';
 import { maxPeriodMs } from './windows.ts';
 
 export type { WindowSums } from './alerts.ts';
 export { eventsToBuckets, type SliInputEvent } from './events.ts';
 export { computeHistory, type HistoryPoint } from './history.ts';
+export { lateDataLimitMs } from './layout.ts';
 export { alertWindowsMs, buildStatus, exhaustionWindowMs } from './status.ts';
 export { describeWindow, windowLabel } from './windows.ts';
 
@@ -103,14 +105,19 @@ export class SloEngine {
   /**
    * Adds counts to an SLO's minute buckets, in any order and late (within the
    * retained range). Unknown SLOs are ignored. Returns how many buckets were
-   * dropped (too old for the rings or too far in the future).
+   * dropped (older than the hour ring, or, for timeslice methods, minutes of a
+   * slice already judged for good).
+   *
+   * Timeslice methods re-judge a slice from its raw minutes while its first
+   * minute is in the minute ring (`lateDataLimitMs`). A slice older than that
+   * is judged once, from its minutes in one call: the warm-up passes every
+   * stored bucket of the SLO in one call, so its old slices are complete;
+   * later minutes of such a slice are refused and counted as dropped.
    */
   addBuckets(slo: string, buckets: SliBucket[]): number {
     const state = this.states.get(slo);
     if (!state) return 0;
-    let dropped = 0;
-    for (const b of buckets) if (!state.add(b.minute, b.good, b.total)) dropped++;
-    return dropped;
+    return state.addBatch(buckets);
   }
 
   /** Evaluates every non-Prometheus SLO at `now`, committing alert states. */

@@ -18,36 +18,17 @@
  *   units (see budgeting.ts) in the first; the hour ring holds unit sums.
  *
  * Late buckets update the rings and every running sum whose window holds them.
- * Data older than the minute ring only reaches the hour ring (Occurrences) or
- * is dropped (timeslice methods, whose slices need the raw minutes).
+ * Data older than the minute ring only reaches the hour ring. Timeslice methods
+ * judge such an *old* slice once, from the minutes of it in one `addBatch` call
+ * (the warm-up), and refuse later minutes of it: see `addBatch`.
  */
 import type { WindowSums } from './alerts.ts';
 import { isTimeslice, sliceMinutes, sliceStartMinute, sliceUnit } from './budgeting.ts';
-import { type AlertStatus, HOUR_MS, MINUTE_MS, type SloDefinition } from './model.ts';
-import { alertWindowsMs } from './status.ts';
-import { calendarInterval, maxPeriodMs } from './windows.ts';
+import { FUTURE_SLACK_MINUTES, type StateLayout } from './layout.ts';
+import { type AlertStatus, HOUR_MS, MINUTE_MS, type SliBucket, type SloDefinition } from './model.ts';
+import { calendarInterval } from './windows.ts';
 
-/** How many minutes of data the rings hold beyond the last evaluated minute (clock skew, lagging ticks). */
-export const FUTURE_SLACK_MINUTES = 10;
-
-/** Ring sizes and tracked windows of one SLO: when these change, the state is migrated. */
-export interface StateLayout {
-  /** Tracked windows in ms: every alert window plus the no-data window, ascending, distinct. */
-  windowsMs: number[];
-  ringMinutes: number;
-  ringHours: number;
-}
-
-/** Computes the layout an SLO definition needs. */
-export function layoutOf(def: SloDefinition, retainMs: number): StateLayout {
-  const windowsMs = [...new Set([...alertWindowsMs(def), def.alerting.noDataAfterMs])]
-    .filter((ms) => ms > 0)
-    .sort((a, b) => a - b);
-  const longest = Math.max(60, ...windowsMs.map((ms) => Math.ceil(ms / MINUTE_MS)));
-  const ringMinutes = longest + sliceMinutes(def) + FUTURE_SLACK_MINUTES;
-  const ringHours = Math.ceil(Math.max(maxPeriodMs(def.timeWindow), retainMs) / HOUR_MS) + 2;
-  return { windowsMs, ringMinutes, ringHours };
-}
+export { FUTURE_SLACK_MINUTES, lateDataLimitMs, layoutOf, type StateLayout } from './layout.ts';
 
 const scratch: [number, number] = [0, 0];
 
@@ -82,6 +63,13 @@ export class SloState {
   private curGood = 0;
   private curTotal = 0;
   private calStart = Number.POSITIVE_INFINITY;
+  /**
+   * Timeslice methods: slices starting before this minute were never held
+   * (+∞ while empty). Slices from here up to the ring's old edge are final.
+   */
+  private judgedFrom = Number.POSITIVE_INFINITY;
+  /** Slices starting at or before this minute are final even inside the ring (their minutes were lost in a migration). */
+  private sealedTo = Number.NEGATIVE_INFINITY;
   private calEnd = Number.NEGATIVE_INFINITY;
   /** Spreads the daily re-summation (which sheds float drift) across hours. */
   private readonly stagger: number;
@@ -121,7 +109,9 @@ export class SloState {
   /** Moves the newest held minute forward, clearing the slots it reuses. */
   private advanceHead(minute: number): void {
     if (minute <= this.head) return;
-    if (this.head !== Number.NEGATIVE_INFINITY) {
+    // The first data: everything the ring cannot reach was never seen.
+    if (this.head === Number.NEGATIVE_INFINITY) this.judgedFrom = minute - this.M + 1;
+    else {
       const n = Math.min(minute - this.head, this.M);
       for (let i = 0; i < n; i++) {
         const s = this.slot(minute - i);
@@ -259,25 +249,76 @@ export class SloState {
     }
   }
 
+  /** Moves the ring's newest minute to `m`; the rings hold at most FUTURE_SLACK_MINUTES beyond the cursor. */
+  private reach(m: number): void {
+    // When the ticks lag behind ingestion, the sums are moved forward first, so nothing is lost.
+    if (!Number.isNaN(this.cursor) && m > this.cursor + FUTURE_SLACK_MINUTES) {
+      this.advance(m - FUTURE_SLACK_MINUTES);
+    }
+    if (m > this.head) this.advanceHead(m);
+  }
+
+  /**
+   * Adds buckets (minutes in epoch ms), in any order; returns how many were dropped.
+   *
+   * Timeslice methods: the ring first moves to the batch's newest minute, so
+   * which slices are *old* (first minute at or before the ring's old edge)
+   * does not depend on the batch's order. An old slice the state never held
+   * (older than anything it held or judged before: the warm-up) is judged
+   * from its minutes in this batch, which must then be complete, and its unit
+   * goes to the hour ring; its minutes still inside the ring count as events.
+   * Every other minute of an old slice is refused: a slice is judged once,
+   * either in the ring or from one batch, never twice.
+   */
+  addBatch(buckets: readonly SliBucket[]): number {
+    let dropped = 0;
+    if (!this.timeslice) {
+      for (const b of buckets) if (!this.add(b.minute, b.good, b.total)) dropped++;
+      return dropped;
+    }
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const b of buckets) if (hasData(b)) newest = Math.max(newest, Math.floor(b.minute / MINUTE_MS));
+    if (newest === Number.NEGATIVE_INFINITY) return 0;
+    this.reach(newest);
+    const edge = Math.max(this.head - this.M, this.sealedTo);
+    const old = new Map<number, [number, number]>();
+    for (const b of buckets) {
+      if (!hasData(b)) continue;
+      const m = Math.floor(b.minute / MINUTE_MS);
+      const start = sliceStartMinute(m, this.sliceMin);
+      if (start > edge) {
+        if (!this.add(b.minute, b.good, b.total)) dropped++;
+      } else if (start >= this.judgedFrom || !this.validHour(Math.floor(start / 60))) {
+        this.drop();
+        dropped++;
+      } else {
+        const acc = old.get(start) ?? [0, 0];
+        acc[0] += b.good;
+        acc[1] += b.total;
+        old.set(start, acc);
+        if (this.validMinute(m)) this.addRaw(m, b.good, b.total);
+      }
+    }
+    for (const [start, [g, t]] of old) {
+      sliceUnit(this.def, g, t, scratch);
+      this.applyUnit(start, scratch[0], scratch[1]);
+      this.judgedFrom = Math.min(this.judgedFrom, start);
+    }
+    return dropped;
+  }
+
   /** Adds one bucket's counts (minute in epoch ms). Returns false when it was dropped. */
   add(minuteMs: number, good: number, total: number): boolean {
     const m = Math.floor(minuteMs / MINUTE_MS);
     if (!(total > 0) && !(good > 0)) return true;
-    const evaluated = !Number.isNaN(this.cursor);
-    // The rings hold at most FUTURE_SLACK_MINUTES beyond the cursor; when the ticks lag behind
-    // ingestion, the sums are moved forward first, so nothing is lost.
-    if (evaluated && m > this.cursor + FUTURE_SLACK_MINUTES) this.advance(m - FUTURE_SLACK_MINUTES);
-    if (m > this.head) this.advanceHead(m);
+    this.reach(m);
     const inRing = m > this.head - this.M;
     if (this.timeslice) {
-      // A slice whose first minutes already left the ring can no longer be re-judged.
-      if (!inRing || sliceStartMinute(m, this.sliceMin) <= this.head - this.M) return this.drop();
-      const s = this.slot(m);
-      const oldT = this.raw[s + 1]!;
-      this.raw[s] = this.raw[s]! + good;
-      this.raw[s + 1] = this.raw[s + 1]! + total;
-      this.applyEvents(m, this.raw[s + 1]! - oldT);
-      this.refreshSlice(sliceStartMinute(m, this.sliceMin));
+      // A slice whose first minutes already left the ring was judged for good (addBatch takes old slices).
+      const start = sliceStartMinute(m, this.sliceMin);
+      if (!inRing || start <= this.head - this.M || start <= this.sealedTo) return this.drop();
+      this.addRaw(m, good, total);
+      this.refreshSlice(start);
       return true;
     }
     if (inRing) {
@@ -295,6 +336,15 @@ export class SloState {
     if (!this.validHour(Math.floor(m / 60))) return this.drop();
     this.applyUnit(m, good, total);
     return true;
+  }
+
+  /** Adds raw counts of a minute in the ring (timeslice methods) and to the event sums. */
+  private addRaw(m: number, good: number, total: number): void {
+    const s = this.slot(m);
+    const oldT = this.raw[s + 1]!;
+    this.raw[s] = this.raw[s]! + good;
+    this.raw[s + 1] = this.raw[s + 1]! + total;
+    this.applyEvents(m, this.raw[s + 1]! - oldT);
   }
 
   private drop(): false {
@@ -400,5 +450,12 @@ export class SloState {
     }
     this.alerts = other.alerts;
     this.cursor = Number.NaN;
+    // Slices whose minutes left the old ring keep their judged unit: never re-judge them here.
+    this.judgedFrom = other.judgedFrom;
+    this.sealedTo = Math.max(other.sealedTo, other.head - other.M);
   }
+}
+
+function hasData(b: SliBucket): boolean {
+  return b.total > 0 || b.good > 0;
 }

@@ -11,6 +11,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DrizzleStore } from './drizzle-store.ts';
+import { acquireDataDirLock } from './lock.ts';
 import * as schema from './schema.ts';
 
 export interface OpenStoreOptions {
@@ -47,13 +48,24 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Drizzle
 
 async function openPglite(dataDir: string | undefined): Promise<DrizzleStore> {
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const client = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+  // Before PGlite touches the files: a second process on the same directory would corrupt them.
+  const lock = dataDir === undefined ? undefined : acquireDataDirLock(dataDir);
+  let client: PGlite | undefined;
   try {
+    client = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    return new DrizzleStore('pglite', db, () => client.close());
+    const opened = client;
+    return new DrizzleStore('pglite', db, async () => {
+      try {
+        await opened.close();
+      } finally {
+        lock?.release();
+      }
+    });
   } catch (err) {
-    await client.close();
+    await client?.close().catch(() => {});
+    lock?.release();
     throw new Error(`cannot open the database in ${dataDir ?? 'memory'}: ${messageOf(err)}`, { cause: err });
   }
 }
