@@ -42,6 +42,10 @@ export class SloRuntime {
   #lastEval = 0;
   #failures = new Map<string, string>();
   #closed = false;
+  /** Writes between the store and the engine; a warm-up waits for them. */
+  #inflightWrites = new Set<Promise<void>>();
+  /** A reload in progress; writes wait for it. */
+  #warming: Promise<void> | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.opts = opts;
@@ -66,23 +70,45 @@ export class SloRuntime {
 
   /** Re-reads the SLO definitions (after an apply) and warms the engine for SLOs it has not seen. */
   reload(): Promise<void> {
-    return this.#serial(async () => {
-      const { store, engine, now } = this.opts;
-      const defs = await store.listSlos();
-      this.#defs = new Map(defs.map((d) => [d.name, d]));
-      engine.setSlos(defs.filter((d) => !isExternal(d)));
-      this.alerts.retain(new Set(this.#defs.keys()));
-      for (const name of this.#latest.keys()) if (!this.#defs.has(name)) this.#latest.delete(name);
-      // New SLOs, and SLOs whose indicator changed (their data was reset), are loaded from the store.
-      const fresh = engine.warmUpNeeded();
-      if (fresh.length === 0) return;
-      const t = now();
-      const all = await store.readAllBuckets(t - engine.neededHistoryMs(), t + MAX_FUTURE_MS + 60_000);
-      for (const name of fresh) {
-        const buckets = all.get(name);
-        if (buckets && buckets.length > 0) engine.addBuckets(name, buckets);
-      }
-    });
+    return this.#serial(() => this.#excludingWrites(() => this.#reloadNow()));
+  }
+
+  async #reloadNow(): Promise<void> {
+    const { store, engine, now } = this.opts;
+    const defs = await store.listSlos();
+    this.#defs = new Map(defs.map((d) => [d.name, d]));
+    engine.setSlos(defs.filter((d) => !isExternal(d)));
+    this.alerts.retain(new Set(this.#defs.keys()));
+    for (const name of this.#latest.keys()) if (!this.#defs.has(name)) this.#latest.delete(name);
+    // New SLOs, and SLOs whose indicator changed (their data was reset), are loaded from the store.
+    const fresh = engine.warmUpNeeded();
+    if (fresh.length === 0) return;
+    const t = now();
+    const all = await store.readAllBuckets(t - engine.neededHistoryMs(), t + MAX_FUTURE_MS + 60_000);
+    for (const name of fresh) {
+      const buckets = all.get(name);
+      if (buckets && buckets.length > 0) engine.addBuckets(name, buckets);
+    }
+  }
+
+  /**
+   * Runs `task` with no write between the store and the engine in flight.
+   * A reload empties changed SLOs and reads them back from the store: a write
+   * that reached the engine after the reset and the store before the read
+   * would be counted twice. So the reload waits for writes in flight and holds
+   * new ones back until it is done.
+   */
+  async #excludingWrites(task: () => Promise<void>): Promise<void> {
+    const run = (async () => {
+      await Promise.allSettled(this.#inflightWrites);
+      await task();
+    })();
+    this.#warming = run;
+    try {
+      await run;
+    } finally {
+      if (this.#warming === run) this.#warming = undefined;
+    }
   }
 
   get definitions(): SloDefinition[] {
@@ -96,8 +122,17 @@ export class SloRuntime {
   /** Writes buckets to the store, then to the engine, and asks for an evaluation soon. */
   async addBuckets(slo: string, buckets: SliBucket[]): Promise<void> {
     if (buckets.length === 0) return;
-    await this.opts.store.addBuckets(slo, buckets);
-    this.opts.engine.addBuckets(slo, buckets);
+    while (this.#warming) await this.#warming.catch(() => {});
+    const write = (async () => {
+      await this.opts.store.addBuckets(slo, buckets);
+      this.opts.engine.addBuckets(slo, buckets);
+    })();
+    this.#inflightWrites.add(write);
+    try {
+      await write;
+    } finally {
+      this.#inflightWrites.delete(write);
+    }
     this.requestEvaluation();
   }
 
