@@ -87,6 +87,24 @@ export interface AlertingConfig {
   severityLabel: string;
   /** Where state changes go besides the server's own bus (an Alertmanager base URL). */
   alertmanagerUrl?: string;
+  /**
+   * Name of the generated burn-rate alerts (a Prometheus metric name). When set,
+   * every severity's alert carries this one name and the severity label tells
+   * them apart, as Sloth's `alerting.name` does; the absent-data alert becomes
+   * `<alertName>NoData`. Unset: `<SloInPascalCase><Severity>BurnRate`.
+   */
+  alertName?: string;
+  /** Extra labels on every generated alert. Ballast's own labels and the severity label win on a clash. */
+  labels?: Record<string, string>;
+  /** Extra annotations on every generated alert, merged over the default `summary` and `description`. */
+  annotations?: Record<string, string>;
+  /**
+   * Extra labels of the burn-rate alert of one severity, keyed by severity value
+   * (e.g. `page`); merged over `labels`. Sloth's `pageAlert.labels`/`ticketAlert.labels`.
+   */
+  severityLabels?: Record<string, Record<string, string>>;
+  /** Extra annotations of the burn-rate alert of one severity, keyed by severity value; merged over `annotations`. */
+  severityAnnotations?: Record<string, Record<string, string>>;
 }
 
 export interface SloDefinition {

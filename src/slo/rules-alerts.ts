@@ -21,6 +21,49 @@ export function defaultAlertName(slo: string, severity: string): string {
   return `${pascalCase(slo)}${pascalCase(severity)}BurnRate`;
 }
 
+/**
+ * Alert names: the `alertName` option wins; else the SLO's `alerting.alertName`
+ * (one name for every severity, Sloth style, and `<alertName>NoData`); else the default.
+ */
+function alertNameOf(def: SloDefinition, severity: string, options: RulesOptions): string {
+  if (options.alertName) return options.alertName(def.name, severity);
+  const base = def.alerting.alertName;
+  if (base === undefined) return defaultAlertName(def.name, severity);
+  return severity === 'nodata' ? `${base}NoData` : base;
+}
+
+/**
+ * An alert's labels: the series' labels, the SLO's extra alert labels, the
+ * severity's, then Ballast's own (`ballast_*`) and the severity label, which must win so alerts stay distinct
+ * and traceable to their SLO.
+ */
+function alertLabels(
+  def: SloDefinition,
+  baseLabels: Record<string, string>,
+  severityLabel: string,
+  severity: string,
+  perSeverity: boolean,
+): Record<string, string> {
+  const own = perSeverity ? def.alerting.severityLabels?.[severity] : undefined;
+  const ballast = Object.fromEntries(Object.entries(baseLabels).filter(([k]) => k.startsWith('ballast_')));
+  return { ...baseLabels, ...def.alerting.labels, ...own, ...ballast, [severityLabel]: severity };
+}
+
+/**
+ * A burn-rate alert's annotations: the defaults, the SLO's extra annotations,
+ * then the severity's. The no-data alert (`severity` undefined) takes the extra
+ * annotations too (a runbook link), but keeps its own `summary` and
+ * `description`: a text written for "burning too fast" would misdescribe it.
+ */
+function alertAnnotations(
+  def: SloDefinition,
+  defaults: Record<string, string>,
+  severity: string | undefined,
+): Record<string, string> {
+  if (severity === undefined) return { ...defaults, ...def.alerting.annotations, ...defaults };
+  return { ...defaults, ...def.alerting.annotations, ...def.alerting.severityAnnotations?.[severity] };
+}
+
 /** Renders a number for PromQL without float noise (1 − 0.999 → 0.001). */
 export function num(x: number): string {
   return String(Number(x.toPrecision(12)));
@@ -69,16 +112,19 @@ export function burnRateAlerts(
 ): AlertingRule[] {
   const budget = 1 - def.objective;
   const severityLabel = options.severityLabel ?? def.alerting.severityLabel;
-  const name = options.alertName ?? defaultAlertName;
   const target = `${num(def.objective * 100)}%`;
   return [...bySeverity(def.alerting.windows)].map(([severity, pairs]) => ({
-    alert: name(def.name, severity),
+    alert: alertNameOf(def, severity, options),
     expr: pairs.map((p) => pairCondition(def.name, p, budget)).join('\nor\n'),
-    labels: { ...baseLabels, [severityLabel]: severity },
-    annotations: {
-      summary: `SLO ${def.name} of service ${def.service} is burning its error budget too fast.`,
-      description: `${severity}: ${describePairs(pairs)} the budget rate (objective ${target} over ${periodLabel}).`,
-    },
+    labels: alertLabels(def, baseLabels, severityLabel, severity, true),
+    annotations: alertAnnotations(
+      def,
+      {
+        summary: `SLO ${def.name} of service ${def.service} is burning its error budget too fast.`,
+        description: `${severity}: ${describePairs(pairs)} the budget rate (objective ${target} over ${periodLabel}).`,
+      },
+      severity,
+    ),
   }));
 }
 
@@ -94,19 +140,22 @@ export function noDataAlert(
   options: RulesOptions,
 ): AlertingRule {
   const severityLabel = options.severityLabel ?? def.alerting.severityLabel;
-  const name = options.alertName ?? defaultAlertName;
   const sel = `${trafficSeries}${sloSelector(def.name)}`;
   const w = promDuration(Math.max(def.alerting.noDataAfterMs, 60_000));
   const zeroTraffic = trafficSeries.startsWith('slo:sli_total')
     ? `\nor\nmax(max_over_time(${sel}[${w}]) == 0) without (ballast_window)`
     : '';
   return {
-    alert: name(def.name, 'nodata'),
+    alert: alertNameOf(def, 'nodata', options),
     expr: `absent_over_time(${sel}[${w}])${zeroTraffic}`,
-    labels: { ...baseLabels, [severityLabel]: options.noDataSeverity ?? 'ticket' },
-    annotations: {
-      summary: `SLO ${def.name} of service ${def.service} has no SLI data.`,
-      description: `No SLI data for ${w}: the burn-rate alerts of ${def.name} cannot fire. Check that the service is scraped.`,
-    },
+    labels: alertLabels(def, baseLabels, severityLabel, options.noDataSeverity ?? 'ticket', false),
+    annotations: alertAnnotations(
+      def,
+      {
+        summary: `SLO ${def.name} of service ${def.service} has no SLI data.`,
+        description: `No SLI data for ${w}: the burn-rate alerts of ${def.name} cannot fire. Check that the service is scraped.`,
+      },
+      undefined,
+    ),
   };
 }

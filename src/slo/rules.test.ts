@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadSpecSources } from '../spec/load.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, type SloDefinition } from './model.ts';
 import { generatePrometheusRules } from './rules.ts';
 import { prometheusSlo } from './rules-fixtures.ts';
@@ -14,6 +15,14 @@ function expectGolden(name: string, actual: string): void {
   const file = join(GOLDEN_DIR, name);
   if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
   expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+/** SLOs of a spec file under golden/specs, through the whole spec loader. */
+function slosOfSpec(name: string): SloDefinition[] {
+  const file = join(GOLDEN_DIR, 'specs', name);
+  const bundle = loadSpecSources([{ file, content: readFileSync(file, 'utf8') }]);
+  expect(bundle.diagnostics).toEqual([]);
+  return bundle.slos;
 }
 
 describe('generatePrometheusRules golden files', () => {
@@ -74,6 +83,12 @@ describe('generatePrometheusRules golden files', () => {
       ],
       {},
     ],
+    [
+      'a Sloth spec with an alert name, labels and annotations, loaded by the spec loader',
+      'sloth-alerting.yaml',
+      slosOfSpec('sloth-alerting.yaml'),
+      {},
+    ],
   ];
   it.each(cases)('%s', (_name, file, slos, options) => {
     expectGolden(file, generatePrometheusRules(slos, options).yaml);
@@ -120,6 +135,57 @@ describe('generatePrometheusRules', () => {
       ['CheckoutAvailabilityTicketBurnRate', 'ticket'],
       ['CheckoutAvailabilityNoData', 'ticket'],
     ]);
+  });
+});
+
+describe('generatePrometheusRules alert names, labels and annotations', () => {
+  const decorated = prometheusSlo({
+    alerting: {
+      ...prometheusSlo().alerting,
+      alertName: 'CheckoutDown',
+      labels: { team: 'alerts-team', ballast_slo: 'spoofed', severity: 'spoofed', tier: '1' },
+      annotations: { summary: 'Checkout burns budget', runbook: 'https://runbooks.example.com/checkout' },
+      severityLabels: { page: { pager: 'yes' }, nodata: { never: 'used' } },
+      severityAnnotations: { ticket: { summary: 'Checkout burns budget slowly' } },
+    },
+  });
+  const alertsOf = (options: Parameters<typeof generatePrometheusRules>[1] = {}) =>
+    generatePrometheusRules([decorated], options)
+      .groups.flatMap((g) => g.rules)
+      .filter((r) => 'alert' in r);
+
+  it('every burn-rate alert takes the alert name and the no-data alert appends NoData', () => {
+    expect(alertsOf().map((a) => [a.alert, a.labels.severity])).toEqual([
+      ['CheckoutDown', 'page'],
+      ['CheckoutDown', 'ticket'],
+      ['CheckoutDownNoData', 'ticket'],
+    ]);
+  });
+
+  it('an alertName option still names the alerts of every SLO', () => {
+    const names = alertsOf({ alertName: (slo, severity) => `${slo}_${severity}` }).map((a) => a.alert);
+    expect(names).toEqual([
+      'checkout-availability_page',
+      'checkout-availability_ticket',
+      'checkout-availability_nodata',
+    ]);
+  });
+
+  it('extra labels override the SLO labels but never Ballast labels or the severity label', () => {
+    const [page, ticket, noData] = alertsOf();
+    expect(page?.labels).toMatchObject({ team: 'alerts-team', tier: '1', pager: 'yes' });
+    expect(page?.labels).toMatchObject({ ballast_slo: 'checkout-availability', severity: 'page' });
+    expect(ticket?.labels.pager).toBeUndefined();
+    expect(noData?.labels).not.toHaveProperty('never');
+  });
+
+  it('extra annotations override the burn-rate defaults; the no-data alert keeps its own summary', () => {
+    const [page, ticket, noData] = alertsOf();
+    expect(page?.annotations.summary).toBe('Checkout burns budget');
+    expect(ticket?.annotations.summary).toBe('Checkout burns budget slowly');
+    expect(page?.annotations.description).toContain('1h and 5m');
+    expect(noData?.annotations.summary).toContain('has no SLI data');
+    expect(noData?.annotations.runbook).toBe('https://runbooks.example.com/checkout');
   });
 });
 

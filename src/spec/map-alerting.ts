@@ -165,5 +165,45 @@ export function buildAlerting(
   };
   const alertmanagerUrl = ext.alertmanagerUrl ?? fromAnnotations.alertmanagerUrl;
   if (alertmanagerUrl !== undefined) config.alertmanagerUrl = alertmanagerUrl;
+  return withAlertDecorations(config, ext, rename);
+}
+
+/**
+ * Copies the extension's alert name, labels and annotations onto `config`.
+ * Per-severity keys may name a severity before or after `severityValues`
+ * renames it (`page` or `critical`); the renamed key wins where both are given.
+ */
+export function withAlertDecorations(
+  config: AlertingConfig,
+  ext: Pick<
+    AlertingExtension,
+    'alertName' | 'labels' | 'annotations' | 'severityLabels' | 'severityAnnotations'
+  >,
+  rename: Partial<Record<string, string>> = {},
+): AlertingConfig {
+  if (ext.alertName !== undefined) config.alertName = ext.alertName;
+  if (ext.labels !== undefined) config.labels = { ...ext.labels };
+  if (ext.annotations !== undefined) config.annotations = { ...ext.annotations };
+  const severityLabels = renameKeys(ext.severityLabels, rename);
+  if (severityLabels) config.severityLabels = severityLabels;
+  const severityAnnotations = renameKeys(ext.severityAnnotations, rename);
+  if (severityAnnotations) config.severityAnnotations = severityAnnotations;
   return config;
+}
+
+function renameKeys(
+  bySeverity: Record<string, Record<string, string>> | undefined,
+  rename: Partial<Record<string, string>>,
+): Record<string, Record<string, string>> | undefined {
+  if (bySeverity === undefined) return undefined;
+  const out: Record<string, Record<string, string>> = {};
+  const entries = Object.entries(bySeverity);
+  // Original names first, so a map given under the renamed value is merged over them.
+  const renamed = entries.filter(([k]) => Object.hasOwn(rename, k));
+  const plain = entries.filter(([k]) => !Object.hasOwn(rename, k));
+  for (const [key, map] of [...renamed, ...plain]) {
+    const target = Object.hasOwn(rename, key) ? (rename[key] as string) : key;
+    out[target] = { ...out[target], ...map };
+  }
+  return out;
 }

@@ -6,6 +6,8 @@
 import { DAY_MS, type SliDefinition, type SloDefinition } from '../slo/model.ts';
 import { defaultAlerting } from './alerting.ts';
 import { nested, type Report } from './context.ts';
+import { withAlertDecorations } from './map-alerting.ts';
+import type { AlertingExtension } from './schemas/common.ts';
 import type { SlothServiceLevel, SlothSlo } from './schemas/sloth.ts';
 
 const SLOTH_PERIOD_MS = 30 * DAY_MS;
@@ -26,6 +28,7 @@ export function mapSloth(level: SlothServiceLevel, report: Report): SloDefinitio
     if (slo.alerting?.pageAlert?.disable) disabled.add('page');
     if (slo.alerting?.ticketAlert?.disable) disabled.add('ticket');
     alerting.windows = alerting.windows.filter((w) => !disabled.has(w.severity));
+    withAlertDecorations(alerting, slothAlertDecorations(slo));
     const definition: SloDefinition = {
       name: slothSloName(level.service, slo.name),
       service: level.service,
@@ -39,6 +42,31 @@ export function mapSloth(level: SlothServiceLevel, report: Report): SloDefinitio
     if (slo.description !== undefined) definition.description = slo.description;
     out.push(definition);
   });
+  return out;
+}
+
+/**
+ * Sloth's `alerting` block in the extension's terms: `name` names both alerts
+ * (the severity label tells page from ticket, as in Sloth), `labels` and
+ * `annotations` go on both, `pageAlert`/`ticketAlert` add their own.
+ */
+function slothAlertDecorations(slo: SlothSlo): AlertingExtension {
+  const a = slo.alerting;
+  if (!a) return {};
+  const out: AlertingExtension = {};
+  if (a.name !== undefined) out.alertName = a.name;
+  if (a.labels !== undefined) out.labels = a.labels;
+  if (a.annotations !== undefined) out.annotations = a.annotations;
+  const perSeverity = (pick: 'labels' | 'annotations') => {
+    const map: Record<string, Record<string, string>> = {};
+    if (a.pageAlert?.[pick] && !a.pageAlert.disable) map.page = a.pageAlert[pick];
+    if (a.ticketAlert?.[pick] && !a.ticketAlert.disable) map.ticket = a.ticketAlert[pick];
+    return Object.keys(map).length > 0 ? map : undefined;
+  };
+  const severityLabels = perSeverity('labels');
+  if (severityLabels) out.severityLabels = severityLabels;
+  const severityAnnotations = perSeverity('annotations');
+  if (severityAnnotations) out.severityAnnotations = severityAnnotations;
   return out;
 }
 

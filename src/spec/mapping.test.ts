@@ -306,6 +306,7 @@ describe('Sloth prometheus/v1 import', () => {
       alerting: {
         ...defaultAlerting(30 * DAY_MS),
         windows: defaultAlerting(30 * DAY_MS).windows.filter((w) => w.severity === 'page'),
+        alertName: 'HighErrorRate',
       },
       labels: { owner: 'team-a', category: 'availability' },
     });

@@ -4,7 +4,7 @@
  * SLO reads exactly like one fed by Ballast's own ingestion.
  */
 import type { WindowSums } from '../alerts.ts';
-import type { AlertStatus, SliBucket, SloDefinition, SloStatus } from '../model.ts';
+import { type AlertStatus, MINUTE_MS, type SliBucket, type SloDefinition, type SloStatus } from '../model.ts';
 import { eventsQuery, promDuration, substituteWindow } from '../rules-promql.ts';
 import { alertWindowsMs, buildStatus } from '../status.ts';
 import { windowInterval } from '../windows.ts';
@@ -102,9 +102,14 @@ export async function evaluatePrometheusSlo(
 }
 
 /**
- * SLI history from Prometheus as buckets of `stepMs` (the store's bucket
- * shape): each bucket holds the good/total units of `[minute, minute + step)`,
- * from range queries evaluated at each bucket's end.
+ * SLI history from Prometheus as buckets in the store's shape, one per
+ * `stepMs`: range queries evaluated at each step's end `e` give the units of
+ * `(e − step, e]`, and the bucket sits on the last minute of that span, the
+ * minute holding `e − 1 ms`. Why the last minute: `computeHistory` counts a
+ * bucket in every window that holds its minute, and a window ending at `e`
+ * must hold the step ending at `e` but not the one ending at `e + step` (on
+ * the first minute it would show every point one step early, future data
+ * included, and leave the newest point without its short windows).
  */
 export async function prometheusHistory(
   def: SloDefinition,
@@ -130,7 +135,7 @@ export async function prometheusHistory(
   for (const [end, t] of [...byEnd(total)].sort((a, b) => a[0] - b[0])) {
     const tot = Math.max(t, 0);
     buckets.push({
-      minute: end - stepMs,
+      minute: Math.floor((end - 1) / MINUTE_MS) * MINUTE_MS,
       total: tot,
       good: Math.min(Math.max(goodAt.get(end) ?? 0, 0), tot),
     });

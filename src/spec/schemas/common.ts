@@ -88,6 +88,30 @@ export const urlSchema = z.string().refine((s) => /^https?:\/\/[^\s/]+/.test(s) 
   error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL`,
 });
 
+/** Why `name` is no Prometheus label (or annotation) name, or undefined when it is one. */
+function labelNameProblem(name: string): string | undefined {
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) return `${JSON.stringify(name)} is not a Prometheus label name`;
+  if (name.startsWith('__')) return `${JSON.stringify(name)}: names starting with __ are reserved`;
+  return undefined;
+}
+
+/**
+ * Labels or annotations of generated Prometheus alerts: Prometheus names,
+ * string values. Names are checked in a refinement, not as record keys, so the
+ * diagnostic says what is wrong rather than zod's "Invalid key in record".
+ */
+export const promLabelsSchema = z.record(z.string(), z.string()).superRefine((map, ctx) => {
+  for (const name of Object.keys(map)) {
+    const message = labelNameProblem(name);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', path: [name], message, input: name });
+  }
+});
+
+/** A generated alert's name, which Prometheus requires to be a valid metric name. */
+export const alertNameSchema = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, {
+  error: (i) => `${JSON.stringify(i.input)} is not a valid alert name: use letters, digits, _ and :`,
+});
+
 /** Ballast's alerting extension on an SLO (`spec.alerting`), documented in src/spec/README.md. */
 export const alertingExtensionSchema = z
   .object({
@@ -116,6 +140,11 @@ export const alertingExtensionSchema = z
       .strict()
       .optional(),
     alertmanagerUrl: urlSchema.optional(),
+    alertName: alertNameSchema.optional(),
+    labels: promLabelsSchema.optional(),
+    annotations: promLabelsSchema.optional(),
+    severityLabels: z.record(z.string().min(1), promLabelsSchema).optional(),
+    severityAnnotations: z.record(z.string().min(1), promLabelsSchema).optional(),
   })
   .strict();
 export type AlertingExtension = z.output<typeof alertingExtensionSchema>;

@@ -1,13 +1,13 @@
 /** Zod schemas for Sloth `prometheus/v1` specs: the plain file form and the Kubernetes CRD form. */
 import { z } from 'zod';
-import { annotationsSchema, labelsSchema, nameSchema } from './common.ts';
+import { alertNameSchema, annotationsSchema, labelsSchema, nameSchema, promLabelsSchema } from './common.ts';
 
 const stringMap = z.record(z.string(), z.string());
 const alertSchema = z
   .object({
     disable: z.boolean().optional(),
-    labels: stringMap.optional(),
-    annotations: stringMap.optional(),
+    labels: promLabelsSchema.optional(),
+    annotations: promLabelsSchema.optional(),
   })
   .strict();
 
@@ -37,9 +37,9 @@ const slothSloSchema = z
       .strict(),
     alerting: z
       .object({
-        name: z.string().optional(),
-        labels: stringMap.optional(),
-        annotations: stringMap.optional(),
+        name: alertNameSchema.optional(),
+        labels: promLabelsSchema.optional(),
+        annotations: promLabelsSchema.optional(),
         pageAlert: alertSchema.optional(),
         ticketAlert: alertSchema.optional(),
       })
