@@ -33,12 +33,18 @@ export function toAlertmanagerAlert(
   const burns = Object.entries(t.burnRates)
     .map(([w, r]) => `${w}=${r === null ? 'n/a' : r.toFixed(2)}`)
     .join(' ');
+  const alerting = def?.alerting;
+  // The same names, labels and annotations as the generated Prometheus rules, so
+  // Alertmanager routes an alert alike whichever of the two raised it; the
+  // identifying labels always win over the spec's extras.
   const labels: Record<string, string> = {
     ...(def?.labels ?? {}),
-    alertname: 'BallastSLOBurnRate',
+    ...(alerting?.labels ?? {}),
+    ...(alerting?.severityLabels?.[t.severity] ?? {}),
+    alertname: alerting?.alertName ?? 'BallastSLOBurnRate',
     ballast_slo: t.slo,
     service: t.service,
-    severity: t.severity,
+    [alerting?.severityLabel ?? 'severity']: t.severity,
   };
   const alert: AlertmanagerAlert = {
     labels,
@@ -46,6 +52,8 @@ export function toAlertmanagerAlert(
       summary: `${def?.displayName ?? t.slo} is burning its error budget (${t.severity})`,
       description: `${t.reason ?? 'burn rate above the alert threshold'}; burn rates: ${burns}`,
       objective: String(def?.objective ?? ''),
+      ...(alerting?.annotations ?? {}),
+      ...(alerting?.severityAnnotations?.[t.severity] ?? {}),
     },
     startsAt: new Date(t.at).toISOString(),
   };
