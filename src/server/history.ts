@@ -63,10 +63,33 @@ export async function readHistory(
   query: Record<string, string | undefined>,
 ): Promise<HistoryPoint[]> {
   const { from, to, step } = historyRange(query, ctx.now());
-  const lookback = Math.max(windowMaxMs(def.timeWindow), ...def.alerting.windows.map((w) => w.longWindowMs));
+  const alertLookback = Math.max(0, ...def.alerting.windows.map((w) => w.longWindowMs));
+  const lookback = Math.max(windowMaxMs(def.timeWindow), alertLookback);
   const buckets =
     def.indicator.source.kind === 'prometheus'
-      ? await prometheusHistory(def, await clientFor(ctx.store, def), from - lookback, to, step)
+      ? await prometheusBuckets(ctx, def, { from, to, step, lookback, alertLookback })
       : await ctx.store.readBuckets(def.name, from - lookback, to + MINUTE_MS);
   return computeHistory(def, buckets, from, to, step);
+}
+
+/**
+ * Buckets for a Prometheus SLO's history. Only the alert windows need the
+ * chart's step; the rest of the SLO window (30 days back) only feeds the
+ * budget, so it is fetched in hour steps. Fetching 30 days at a 1m step
+ * would ask Prometheus for more points than it answers (11,000 a series).
+ */
+async function prometheusBuckets(
+  ctx: ServerContext,
+  def: SloDefinition,
+  r: { from: number; to: number; step: number; lookback: number; alertLookback: number },
+) {
+  const client = await clientFor(ctx.store, def);
+  const fineFrom = r.from - Math.ceil(r.alertLookback / r.step) * r.step;
+  const coarseStep = Math.max(r.step, HOUR_MS);
+  const coarseFrom = fineFrom - Math.ceil((fineFrom - (r.from - r.lookback)) / coarseStep) * coarseStep;
+  const [coarse, fine] = await Promise.all([
+    coarseFrom < fineFrom ? prometheusHistory(def, client, coarseFrom, fineFrom, coarseStep) : [],
+    prometheusHistory(def, client, fineFrom, r.to, r.step),
+  ]);
+  return [...coarse, ...fine];
 }

@@ -8,7 +8,7 @@ import { type AlertStatus, MINUTE_MS, type SliBucket, type SloDefinition, type S
 import { eventsQuery, promDuration, substituteWindow } from '../rules-promql.ts';
 import { alertWindowsMs, buildStatus } from '../status.ts';
 import { windowInterval } from '../windows.ts';
-import type { PrometheusClient } from './prometheus-client.ts';
+import type { PrometheusClient, PromResult } from './prometheus-client.ts';
 
 export * from './prometheus-client.ts';
 
@@ -111,6 +111,15 @@ export async function evaluatePrometheusSlo(
  * the first minute it would show every point one step early, future data
  * included, and leave the newest point without its short windows).
  */
+/** Points per range query; Prometheus refuses more than 11,000 per series. */
+const MAX_POINTS_PER_QUERY = 10_000;
+
+function collectPoints(r: PromResult, into: Map<number, number>): void {
+  if (r.resultType !== 'matrix') return;
+  for (const s of r.series)
+    for (const p of s.points) if (Number.isFinite(p.value)) into.set(p.timestamp, p.value);
+}
+
 export async function prometheusHistory(
   def: SloDefinition,
   client: PrometheusClient,
@@ -119,20 +128,21 @@ export async function prometheusHistory(
   stepMs: number,
 ): Promise<SliBucket[]> {
   const q = countQueries(def, stepMs);
-  const [good, total] = await Promise.all([
-    client.queryRange(`sum(${q.good})`, from + stepMs, to, stepMs),
-    client.queryRange(`sum(${q.total})`, from + stepMs, to, stepMs),
-  ]);
-  const byEnd = (r: typeof good) => {
-    const out = new Map<number, number>();
-    if (r.resultType !== 'matrix') return out;
-    for (const s of r.series)
-      for (const p of s.points) if (Number.isFinite(p.value)) out.set(p.timestamp, p.value);
-    return out;
-  };
-  const goodAt = byEnd(good);
+  // Prometheus answers at most 11,000 points per series: long ranges go in chunks.
+  const chunkMs = MAX_POINTS_PER_QUERY * stepMs;
+  const goodAt = new Map<number, number>();
+  const totalAt = new Map<number, number>();
+  for (let start = from; start < to; start += chunkMs) {
+    const end = Math.min(to, start + chunkMs);
+    const [good, total] = await Promise.all([
+      client.queryRange(`sum(${q.good})`, start + stepMs, end, stepMs),
+      client.queryRange(`sum(${q.total})`, start + stepMs, end, stepMs),
+    ]);
+    collectPoints(good, goodAt);
+    collectPoints(total, totalAt);
+  }
   const buckets: SliBucket[] = [];
-  for (const [end, t] of [...byEnd(total)].sort((a, b) => a[0] - b[0])) {
+  for (const [end, t] of [...totalAt].sort((a, b) => a[0] - b[0])) {
     const tot = Math.max(t, 0);
     buckets.push({
       minute: Math.floor((end - 1) / MINUTE_MS) * MINUTE_MS,
