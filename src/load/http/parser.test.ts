@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { NEED_MORE, PARSE_ERROR, ResponseParser } from './parser.ts';
+
+interface Parsed {
+  status: number;
+  body: string;
+  bytes: number;
+  shouldClose: boolean;
+  headers: Record<string, string>;
+}
+
+/** Feeds `raw` in pieces of `step` bytes (0 = all at once); returns the completed responses or the error. */
+function parseAll(
+  raw: string,
+  step: number,
+  opts: { head?: boolean; eof?: boolean } = {},
+): Parsed[] | string {
+  const parser = new ResponseParser(true);
+  parser.headRequest = opts.head === true;
+  const buf = Buffer.from(raw, 'latin1');
+  const out: Parsed[] = [];
+  const take = () => {
+    out.push({
+      status: parser.status,
+      body: parser.body()?.toString('latin1') ?? '',
+      bytes: parser.bytes,
+      shouldClose: parser.shouldClose,
+      headers: parser.headers,
+    });
+    parser.reset();
+  };
+  const size = step === 0 ? buf.length : step;
+  for (let at = 0; at < buf.length; at += size) {
+    const piece = buf.subarray(at, Math.min(buf.length, at + size));
+    let off = 0;
+    while (off < piece.length) {
+      const r = parser.execute(piece, off);
+      if (r === PARSE_ERROR) return parser.error;
+      if (r === NEED_MORE) break;
+      take();
+      off = r;
+    }
+  }
+  if (opts.eof && parser.finishOnEof()) take();
+  return out;
+}
+
+const ok = (status: number, body: string, raw: string, extra: Partial<Parsed> = {}) => ({
+  status,
+  body,
+  bytes: Buffer.byteLength(raw, 'latin1'),
+  shouldClose: false,
+  ...extra,
+});
+
+describe('ResponseParser', () => {
+  const cases: { name: string; raw: string; head?: boolean; eof?: boolean; expected: Partial<Parsed>[] }[] = [
+    (() => {
+      const raw = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello';
+      return { name: 'a content-length body is read exactly', raw, expected: [ok(200, 'hello', raw)] };
+    })(),
+    (() => {
+      const raw =
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n';
+      return {
+        name: 'a chunked body is reassembled from its chunks',
+        raw,
+        expected: [ok(200, 'hello world', raw)],
+      };
+    })(),
+    (() => {
+      const raw =
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA;name=value\r\n0123456789\r\n0\r\nX-Trailer: t\r\nX-Other: u\r\n\r\n';
+      return {
+        name: 'chunk extensions and trailers are accepted and skipped',
+        raw,
+        expected: [ok(200, '0123456789', raw)],
+      };
+    })(),
+    (() => {
+      const a = 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na';
+      const b = 'HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n';
+      return {
+        name: 'two pipelined responses in one buffer are returned in order',
+        raw: a + b,
+        expected: [ok(200, 'a', a), ok(404, 'b', b)],
+      };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok';
+      return {
+        name: 'a 100 Continue is skipped and the final response read',
+        raw,
+        expected: [ok(201, 'ok', raw)],
+      };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n';
+      return {
+        name: 'a HEAD response has no body despite its content-length',
+        raw,
+        head: true,
+        expected: [ok(200, '', raw)],
+      };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.1 204 No Content\r\nContent-Length: 3\r\n\r\n';
+      return { name: 'a 204 response has no body', raw, expected: [ok(204, '', raw)] };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n';
+      return { name: 'a 304 response has no body', raw, expected: [ok(304, '', raw)] };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end';
+      return {
+        name: 'a body without length runs until the connection closes',
+        raw,
+        eof: true,
+        expected: [ok(200, 'until the end', raw, { shouldClose: true })],
+      };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+      return {
+        name: 'Connection: close asks to retire the connection',
+        raw,
+        expected: [ok(200, '', raw, { shouldClose: true })],
+      };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n';
+      return {
+        name: 'an HTTP/1.0 response without keep-alive closes',
+        raw,
+        expected: [ok(200, '', raw, { shouldClose: true })],
+      };
+    })(),
+    (() => {
+      const raw = 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Length: 0\r\n\r\n';
+      return {
+        name: 'header names are lower-cased and repeats joined',
+        raw,
+        expected: [ok(200, '', raw, { headers: { 'set-cookie': 'a=1, b=2', 'content-length': '0' } })],
+      };
+    })(),
+  ];
+
+  for (const step of [0, 1, 3, 7]) {
+    for (const c of cases) {
+      it(`${c.name} (fed ${step === 0 ? 'whole' : `${step} byte(s) at a time`})`, () => {
+        const result = parseAll(c.raw, step, { head: c.head, eof: c.eof });
+        expect(typeof result).not.toBe('string');
+        expect(result).toHaveLength(c.expected.length);
+        (result as Parsed[]).forEach((r, i) => {
+          expect(r).toMatchObject(c.expected[i] as Partial<Parsed>);
+        });
+      });
+    }
+  }
+
+  const bad: { name: string; raw: string; error: RegExp }[] = [
+    {
+      name: 'garbage instead of a status line is an error',
+      raw: 'SSH-2.0-OpenSSH\r\n\r\n',
+      error: /bad status line/,
+    },
+    {
+      name: 'a header line without a colon is an error',
+      raw: 'HTTP/1.1 200 OK\r\nnocolon\r\n\r\n',
+      error: /bad header line/,
+    },
+    {
+      name: 'a header name with a space is an error',
+      raw: 'HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n',
+      error: /bad header name/,
+    },
+    {
+      name: 'a non-numeric content-length is an error',
+      raw: 'HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n',
+      error: /content-length/,
+    },
+    {
+      name: 'conflicting content-lengths are an error',
+      raw: 'HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n',
+      error: /content-length/,
+    },
+    {
+      name: 'a chunk size that is not hex is an error',
+      raw: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      error: /hexadecimal/,
+    },
+    {
+      name: 'chunk data longer than its size is an error',
+      raw: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n',
+      error: /longer than its size/,
+    },
+    {
+      name: 'a head larger than 64 KiB is an error',
+      raw: `HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`,
+      error: /too large/,
+    },
+  ];
+  for (const step of [0, 1]) {
+    for (const c of bad) {
+      it(`${c.name} (fed ${step === 0 ? 'whole' : 'byte by byte'})`, () => {
+        const result = parseAll(c.raw, step === 0 ? 0 : c.raw.length > 1000 ? 997 : 1);
+        expect(result).toMatch(c.error);
+      });
+    }
+  }
+
+  it('a response cut short before its content-length is incomplete, not finished at EOF', () => {
+    const parser = new ResponseParser(false);
+    const buf = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+    expect(parser.execute(buf, 0)).toBe(NEED_MORE);
+    expect(parser.started).toBe(true);
+    expect(parser.finishOnEof()).toBe(false);
+    expect(parser.body()).toBeUndefined();
+  });
+});

@@ -1,0 +1,50 @@
+/** Helpers for the http client's tests: real servers on loopback ports and promise wrappers. */
+import type { Server } from 'node:net';
+import type { HttpOptions } from '../types.ts';
+import type { RequestOutcome } from './outcome.ts';
+import type { HttpPool } from './pool.ts';
+import type { PreparedRequest } from './request.ts';
+
+/** Pool options for tests: small, with a timeout that only matters when a test wants it. */
+export const testOptions: HttpOptions = {
+  maxConnections: 4,
+  pipelining: 1,
+  timeoutMs: 10_000,
+  insecureSkipVerify: false,
+  keepAlive: true,
+};
+
+/** Listens on an ephemeral 127.0.0.1 port and returns it. */
+export async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('server has no port');
+  return addr.port;
+}
+
+/** Closes a server, destroying its open sockets first so the close does not wait on keep-alive. */
+export async function closeServer(server: Server & { closeAllConnections?: () => void }): Promise<void> {
+  server.closeAllConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Sends one request and resolves with its outcome. */
+export function sendOne(pool: HttpPool, req: PreparedRequest): Promise<RequestOutcome> {
+  return new Promise((resolve) => pool.send(req, resolve));
+}
+
+/** Sends all requests at once and resolves with their outcomes in request order. */
+export function sendAll(pool: HttpPool, reqs: PreparedRequest[]): Promise<RequestOutcome[]> {
+  return Promise.all(reqs.map((r) => sendOne(pool, r)));
+}
+
+/** Sends `count` requests one after another (each from the previous one's callback). */
+export async function sendSequential(
+  pool: HttpPool,
+  req: PreparedRequest,
+  count: number,
+): Promise<RequestOutcome[]> {
+  const out: RequestOutcome[] = [];
+  for (let i = 0; i < count; i++) out.push(await sendOne(pool, req));
+  return out;
+}

@@ -1,0 +1,7 @@
+/**
+ * Load testing's public face: the plan and summary types, the HTTP/1.1
+ * client, the engine, scenarios and thresholds, reports and capacity search.
+ * Other modules import from here, never from the files behind it.
+ */
+export * from './http/index.ts';
+export type * from './types.ts';
