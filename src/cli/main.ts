@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+// Registers the ballast.dev/v1 kinds that capabilities own, so validate and apply know them.
+import '../load/index.ts';
 import { registerApply } from './commands/apply.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSlo } from './commands/slo.ts';

@@ -1,3 +1,5 @@
+// Registers the ballast.dev/v1 kinds that capabilities own (LoadTest, ...), so applied specs may hold them.
+import '../load/index.ts';
 import { formatDiagnostic, hasErrors, loadSpecSources } from '../spec/index.ts';
 import type { ApplyResult, Store } from '../store/types.ts';
 import type { SloRuntime } from './runtime.ts';

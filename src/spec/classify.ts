@@ -14,6 +14,12 @@ export interface LoadedDocument {
   body: unknown;
   file: string;
   line: number;
+  /**
+   * Position of the node at a field path (or of its deepest existing ancestor),
+   * for diagnostics that capabilities find after the schema (unknown service,
+   * missing data file).
+   */
+  locate(path: readonly PropertyKey[]): { line: number; column: number };
 }
 
 /** Sloth's plain file form has no apiVersion; it is filed under this pseudo version. */
@@ -72,7 +78,15 @@ export function classify(doc: ParsedDocument, diagnostics: Diagnostic[]): Classi
   const loaded =
     name === undefined
       ? undefined
-      : { apiVersion: body.apiVersion, kind: body.kind, name, body, file: doc.file, line: doc.start.line };
+      : {
+          apiVersion: body.apiVersion,
+          kind: body.kind,
+          name,
+          body,
+          file: doc.file,
+          line: doc.start.line,
+          locate: doc.locate,
+        };
   const result = entry.schema.safeParse(body, { reportInput: true });
   if (!result.success) {
     diagnostics.push(...issuesToDiagnostics(doc, result.error.issues));
@@ -108,7 +122,15 @@ function classifySlothFile(
   const loaded =
     name === undefined
       ? undefined
-      : { apiVersion: SLOTH_FILE_VERSION, kind, name, body, file: doc.file, line: doc.start.line };
+      : {
+          apiVersion: SLOTH_FILE_VERSION,
+          kind,
+          name,
+          body,
+          file: doc.file,
+          line: doc.start.line,
+          locate: doc.locate,
+        };
   const result = slothFileSchema.safeParse(body, { reportInput: true });
   if (!result.success) {
     diagnostics.push(...issuesToDiagnostics(doc, result.error.issues));

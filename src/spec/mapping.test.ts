@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS, type SloDefinition } from '../slo/model.ts';
 import { defaultAlerting, formatDiagnostic, loadSpecDirectory, loadSpecSources } from './index.ts';
+// examples/ holds every kind, including the ones capabilities register (LoadTest).
+import '../load/index.ts';
 
 const SERVICE = 'apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: shop\n---\n';
 const PROM = `apiVersion: openslo/v1
