@@ -4,6 +4,7 @@
  * Other modules import from here, never from the files behind it.
  */
 export * from './http/index.ts';
+export { type RunKeyNumbers, runKeyNumbers, type SummaryHead, statusFromSummary } from './runs/index.ts';
 export * from './safety.ts';
 export * from './scenario/index.ts';
 export * from './thresholds/index.ts';

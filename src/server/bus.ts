@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { SecondSample } from '../load/types.ts';
 import type { AlertTransition, SloStatus } from '../slo/model.ts';
+import type { LoadRunListItem } from './schemas.ts';
 
 /** Events published inside one `ballast serve` process. */
 export interface BusEvents {
@@ -7,6 +9,12 @@ export interface BusEvents {
   alert: [transition: AlertTransition];
   /** A fresh evaluation of one SLO. */
   'slo-status': [status: SloStatus];
+  /** A load-test run was created (sent with `ballast load run --server`). */
+  'load-started': [run: LoadRunListItem];
+  /** Per-second samples of a running load test arrived. */
+  'load-second': [event: { runId: string; samples: SecondSample[] }];
+  /** A load-test run ended (finished, aborted or failed). */
+  'load-finished': [run: LoadRunListItem];
 }
 
 /**

@@ -15,6 +15,7 @@ import { installErrorHandler } from './errors.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { prometheusEvaluator } from './prometheus-slos.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { loadRoutes } from './routes/load.ts';
 import { serviceRoutes } from './routes/services.ts';
 import { sloRoutes } from './routes/slos.ts';
 import { sseRoutes } from './routes/sse.ts';
@@ -117,6 +118,7 @@ async function buildApp(ctx: ServerContext, publicRead: boolean): Promise<Fastif
       sloRoutes(api, ctx);
       adminRoutes(api, ctx);
       sseRoutes(api, ctx);
+      loadRoutes(api, ctx);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

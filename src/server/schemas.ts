@@ -4,6 +4,8 @@
  * OpenAPI document); the web UI and the CLI import the inferred types.
  */
 import { z } from 'zod';
+import type { LoadSummary, SecondSample } from '../load/types.ts';
+import type { CapacityRecord, CapacityStep } from '../store/types.ts';
 
 export const AlertStateSchema = z.enum(['ok', 'firing', 'no_data', 'insufficient_data']);
 
@@ -169,3 +171,210 @@ export type Health = z.infer<typeof HealthSchema>;
 export type IngestResponse = z.infer<typeof IngestResponseSchema>;
 export type SloDetail = z.infer<typeof SloDetailSchema>;
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
+
+// ---------------------------------------------------------------------------
+// Load tests: runs sent with `ballast load run --server`, and measured capacity.
+// The zod schemas mirror the TS types of src/load/types.ts; the checks at the
+// end of this block fail to compile when the two drift apart.
+
+export const LatencySummarySchema = z.object({
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+  mean: z.number(),
+});
+
+export const ErrorKindSchema = z.enum([
+  'connect_refused',
+  'dns',
+  'tls',
+  'timeout',
+  'reset',
+  'closed_mid_response',
+  'bad_response',
+  'status',
+  'check',
+  'dropped',
+  'other',
+]);
+
+export const ExecutorNameSchema = z.enum([
+  'constant-arrival-rate',
+  'ramping-arrival-rate',
+  'constant-vus',
+  'ramping-vus',
+  'iterations',
+]);
+
+/** One second of a run; `t` is whole seconds since the run started. */
+export const SecondSampleSchema = z.object({
+  t: z.number().int().nonnegative().max(86_400),
+  targetRate: z.number().nonnegative(),
+  achievedRate: z.number().nonnegative(),
+  ok: z.number().nonnegative(),
+  failed: z.number().nonnegative(),
+  inFlight: z.number().nonnegative(),
+  latency_ms: LatencySummarySchema,
+  service_time_ms: LatencySummarySchema,
+  lag_ms: z.number(),
+});
+
+export const LoadSummarySchema = z.object({
+  name: z.string(),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  executor: ExecutorNameSchema,
+  requests: z.object({ total: z.number(), ok: z.number(), failed: z.number() }),
+  errors: z.partialRecord(ErrorKindSchema, z.number()),
+  rate: z.object({ target: z.number(), achieved: z.number() }),
+  latency_ms: LatencySummarySchema,
+  service_time_ms: LatencySummarySchema,
+  dropped: z.number().nonnegative(),
+  valid: z.boolean(),
+  invalid_reasons: z.array(z.string()),
+  thresholds: z.array(
+    z.object({
+      expr: z.string(),
+      ok: z.boolean(),
+      value: z.number().optional(),
+      abortedRun: z.boolean().optional(),
+    }),
+  ),
+  aborted: z.boolean(),
+  abortReason: z.string().optional(),
+  perRequest: z.record(
+    z.string(),
+    z.object({ total: z.number(), failed: z.number(), latency_ms: LatencySummarySchema }),
+  ),
+  series: z.array(SecondSampleSchema).max(86_400),
+  spectrum: z.array(z.object({ percentile: z.number(), latency_ms: z.number() })).max(10_000),
+});
+
+export const LoadRunStatusSchema = z.enum(['running', 'finished', 'aborted', 'failed']);
+
+/** Body of `POST /api/v1/load/runs`: the plan as the CLI built it (a LoadPlan, stored as sent). */
+export const LoadRunCreateSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    plan: z.record(z.string(), z.unknown()),
+    service: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const LoadRunCreatedSchema = z.object({ id: z.string() });
+
+/** Body of `POST /api/v1/load/runs/{id}/seconds`. */
+export const LoadSecondsBatchSchema = z
+  .object({ samples: z.array(SecondSampleSchema).min(1).max(3_600) })
+  .strict();
+
+/** Body of `POST /api/v1/load/runs/{id}/fail`: a run that could not finish (crash, bad target). */
+export const LoadRunFailSchema = z.object({ message: z.string().max(2_000).optional() }).strict();
+
+/** The numbers a list of runs shows; null while the run has no summary. */
+export const LoadRunKeyNumbersSchema = z.object({
+  durationMs: z.number(),
+  executor: z.string(),
+  requests: z.number(),
+  failed: z.number(),
+  /** failed / requests, 0 without requests. */
+  errorRate: z.number(),
+  targetRate: z.number(),
+  achievedRate: z.number(),
+  p50_ms: z.number(),
+  p99_ms: z.number(),
+  valid: z.boolean(),
+  aborted: z.boolean(),
+  thresholdsPassed: z.number(),
+  thresholdsTotal: z.number(),
+});
+
+export const LoadRunListItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  service: z.string().nullable(),
+  status: LoadRunStatusSchema,
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  key: LoadRunKeyNumbersSchema.nullable(),
+});
+
+export const LoadRunsQuerySchema = z
+  .object({
+    service: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const LoadRunDetailSchema = z.object({
+  run: LoadRunListItemSchema.extend({ plan: z.record(z.string(), z.unknown()) }),
+  summary: LoadSummarySchema.optional(),
+  seconds: z.array(SecondSampleSchema),
+});
+
+/** One step of a capacity search. */
+export const CapacityStepSchema = z.object({
+  /** Target arrival rate, requests/s. */
+  rate: z.number().nonnegative(),
+  /** p99 latency (from intended start), ms. */
+  p99: z.number().nonnegative(),
+  /** Latency at the judged percentile, ms. */
+  latencyMs: z.number().nonnegative(),
+  /** Failed / total requests, 0..1. */
+  errorRate: z.number().min(0).max(1),
+  achievedRate: z.number().nonnegative(),
+  /** Latency and error objectives met and the run valid. */
+  held: z.boolean(),
+  valid: z.boolean(),
+  reason: z.string().optional(),
+});
+
+/** Body of `PUT /api/v1/services/{name}/capacity`; `measuredAt` is epoch ms or an ISO time. */
+export const CapacityPutSchema = z
+  .object({
+    ratePerSecond: z.number().nonnegative(),
+    measuredAt: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]),
+    slo: z.string().min(1).optional(),
+    steps: z.array(CapacityStepSchema).max(1_000),
+  })
+  .strict();
+
+export const CapacitySchema = z.object({
+  service: z.string(),
+  measuredAt: z.number(),
+  ratePerSecond: z.number(),
+  slo: z.string().nullable(),
+  steps: z.array(CapacityStepSchema),
+});
+
+export const CapacityResponseSchema = z.object({
+  latest: CapacitySchema.nullable(),
+  /** Newest first. */
+  history: z.array(CapacitySchema),
+});
+
+/** SSE `load-second` data. */
+export const LoadSecondEventSchema = z.object({ runId: z.string(), samples: z.array(SecondSampleSchema) });
+/** SSE `load-started` and `load-finished` data. */
+export const LoadRunEventSchema = z.object({ run: LoadRunListItemSchema });
+
+export type LoadRunListItem = z.infer<typeof LoadRunListItemSchema>;
+export type LoadRunKeyNumbers = z.infer<typeof LoadRunKeyNumbersSchema>;
+export type LoadRunDetail = z.infer<typeof LoadRunDetailSchema>;
+export type CapacityDto = z.infer<typeof CapacitySchema>;
+export type CapacityResponse = z.infer<typeof CapacityResponseSchema>;
+export type LoadSecondEvent = z.infer<typeof LoadSecondEventSchema>;
+export type LoadRunEvent = z.infer<typeof LoadRunEventSchema>;
+
+/** True when A and B are assignable to each other. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** Fails to compile when the load schemas drift from src/load/types.ts or the store's types. */
+export type LoadSchemasMatchTypes = [
+  Assert<Same<z.infer<typeof SecondSampleSchema>, SecondSample>>,
+  Assert<Same<z.infer<typeof LoadSummarySchema>, LoadSummary>>,
+  Assert<Same<z.infer<typeof CapacityStepSchema>, CapacityStep>>,
+  Assert<Same<z.infer<typeof CapacitySchema>, CapacityRecord>>,
+];

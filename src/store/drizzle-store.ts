@@ -1,3 +1,4 @@
+import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type {
   AlertStatus,
   AlertTransition,
@@ -9,9 +10,14 @@ import * as alerts from './alerts.ts';
 import * as buckets from './buckets.ts';
 import type { Db } from './db.ts';
 import * as documents from './documents.ts';
+import * as loadRuns from './load-runs.ts';
 import * as tokens from './tokens.ts';
 import type {
   ApplyResult,
+  CapacityRecord,
+  LoadRunListRecord,
+  LoadRunRecord,
+  LoadRunStatus,
   Store,
   StoredAlertEvent,
   StoredDocument,
@@ -104,6 +110,37 @@ export class DrizzleStore implements Store {
   }
   countTokens(): Promise<number> {
     return tokens.countTokens(this.#open);
+  }
+
+  createLoadRun(input: loadRuns.CreateLoadRunInput): Promise<LoadRunRecord> {
+    return loadRuns.createLoadRun(this.#open, input);
+  }
+  getLoadRun(id: string): Promise<LoadRunRecord | undefined> {
+    return loadRuns.getLoadRun(this.#open, id);
+  }
+  listLoadRuns(filter: { service?: string; limit?: number }): Promise<LoadRunListRecord[]> {
+    return loadRuns.listLoadRuns(this.#open, filter);
+  }
+  addLoadRunSeconds(id: string, samples: SecondSample[]): Promise<void> {
+    return loadRuns.addLoadRunSeconds(this.#open, id, samples);
+  }
+  listLoadRunSeconds(id: string): Promise<SecondSample[]> {
+    return loadRuns.listLoadRunSeconds(this.#open, id);
+  }
+  finishLoadRun(
+    id: string,
+    end: { status: Exclude<LoadRunStatus, 'running'>; summary?: LoadSummary; finishedAt: number },
+  ): Promise<LoadRunRecord | undefined> {
+    return loadRuns.finishLoadRun(this.#open, id, end);
+  }
+  addServiceCapacity(record: CapacityRecord): Promise<void> {
+    return loadRuns.addServiceCapacity(this.#open, record);
+  }
+  listServiceCapacity(service: string, limit?: number): Promise<CapacityRecord[]> {
+    return loadRuns.listServiceCapacity(this.#open, service, limit);
+  }
+  latestCapacities(): Promise<CapacityRecord[]> {
+    return loadRuns.latestCapacities(this.#open);
   }
 
   /** Closes the database; calling it again returns the same promise. */

@@ -11,6 +11,7 @@ import {
   bigint,
   doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -18,7 +19,9 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type { ServiceDefinition, SloDefinition } from '../slo/model.ts';
+import type { CapacityStep } from './types.ts';
 
 /** Epoch milliseconds as `bigint`, read back as a JS number. */
 const epochMs = (name: string) => bigint(name, { mode: 'number' });
@@ -128,3 +131,54 @@ export const apiTokens = pgTable('api_tokens', {
   hash: text('hash').notNull().unique('api_tokens_hash'),
   createdAt: epochMs('created_at').notNull(),
 });
+
+/**
+ * Load-test runs sent with `ballast load run --server`. The plan is kept as
+ * sent (JSON); the summary arrives when the run ends.
+ */
+export const loadRuns = pgTable(
+  'load_runs',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    service: text('service'),
+    /** running | finished | aborted | failed */
+    status: text('status').notNull(),
+    plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
+    summary: jsonb('summary').$type<LoadSummary>(),
+    startedAt: epochMs('started_at').notNull(),
+    finishedAt: epochMs('finished_at'),
+  },
+  (t) => [
+    index('load_runs_started').on(t.startedAt),
+    index('load_runs_service_started').on(t.service, t.startedAt),
+  ],
+);
+
+/** One row per second of a run, pushed while it runs; (run, t) makes a resent second idempotent. */
+export const loadRunSeconds = pgTable(
+  'load_run_seconds',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => loadRuns.id, { onDelete: 'cascade' }),
+    /** Seconds since the run started. */
+    t: integer('t').notNull(),
+    sample: jsonb('sample').$type<SecondSample>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.t] })],
+);
+
+/** Measured capacity at SLO per service; history is kept, the latest measurement wins. */
+export const serviceCapacity = pgTable(
+  'service_capacity',
+  {
+    id: serial('id').primaryKey(),
+    service: text('service').notNull(),
+    measuredAt: epochMs('measured_at').notNull(),
+    ratePerSecond: doublePrecision('rate_per_second').notNull(),
+    slo: text('slo'),
+    steps: jsonb('steps').$type<CapacityStep[]>().notNull(),
+  },
+  (t) => [index('service_capacity_service_at').on(t.service, t.measuredAt)],
+);

@@ -1,3 +1,5 @@
+import type { CapacityStep } from '../load/capacity.ts';
+import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type {
   AlertStatus,
   AlertTransition,
@@ -35,6 +37,41 @@ export interface ApplyResult {
   created: string[];
   updated: string[];
   unchanged: string[];
+}
+
+export type LoadRunStatus = 'running' | 'finished' | 'aborted' | 'failed';
+
+/** A stored load-test run (the summary only once it ended). */
+export interface LoadRunRecord {
+  id: string;
+  name: string;
+  service: string | null;
+  status: LoadRunStatus;
+  /** The LoadPlan as sent (JSON). */
+  plan: Record<string, unknown>;
+  summary: LoadSummary | null;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+/**
+ * A run in a list: everything but the plan, and the summary without its bulky
+ * parts (`series`, `spectrum`, `perRequest` are left out).
+ */
+export interface LoadRunListRecord extends Omit<LoadRunRecord, 'plan' | 'summary'> {
+  summary: Omit<LoadSummary, 'series' | 'spectrum' | 'perRequest'> | null;
+}
+
+/** One step of a capacity search, as `findCapacity` reports it (src/load/capacity.ts). */
+export type { CapacityStep } from '../load/capacity.ts';
+
+/** A measured capacity at SLO of one service. */
+export interface CapacityRecord {
+  service: string;
+  measuredAt: number;
+  ratePerSecond: number;
+  slo: string | null;
+  steps: CapacityStep[];
 }
 
 /**
@@ -84,6 +121,34 @@ export interface Store {
   ensureToken(name: string, role: TokenRole, secret: string): Promise<TokenRecord>;
   findToken(secret: string): Promise<TokenRecord | undefined>;
   countTokens(): Promise<number>;
+
+  /** Stores a new run with status `running`. */
+  createLoadRun(input: {
+    id: string;
+    name: string;
+    service?: string;
+    plan: Record<string, unknown>;
+    startedAt: number;
+  }): Promise<LoadRunRecord>;
+  getLoadRun(id: string): Promise<LoadRunRecord | undefined>;
+  /** Newest first (default limit 50). */
+  listLoadRuns(filter: { service?: string; limit?: number }): Promise<LoadRunListRecord[]>;
+  /** Upserts per-second samples by (run, t): a resent second replaces the old one. */
+  addLoadRunSeconds(id: string, samples: SecondSample[]): Promise<void>;
+  /** The run's samples, ascending by `t`. */
+  listLoadRunSeconds(id: string): Promise<SecondSample[]>;
+  /** Ends a run: sets status, finish time and (when given) the summary. Undefined when no such run. */
+  finishLoadRun(
+    id: string,
+    end: { status: Exclude<LoadRunStatus, 'running'>; summary?: LoadSummary; finishedAt: number },
+  ): Promise<LoadRunRecord | undefined>;
+
+  /** Appends a capacity measurement (history is kept). */
+  addServiceCapacity(record: CapacityRecord): Promise<void>;
+  /** A service's measurements, newest first (default limit 50). */
+  listServiceCapacity(service: string, limit?: number): Promise<CapacityRecord[]>;
+  /** The latest measurement of every service that has one. */
+  latestCapacities(): Promise<CapacityRecord[]>;
 
   close(): Promise<void>;
 }

@@ -51,7 +51,8 @@ export function isAuthError(err: unknown): boolean {
   return err instanceof HttpError && (err.status === 401 || err.status === 403);
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+/** GET a JSON document from the API, throwing `HttpError` on a non-2xx answer. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() }, signal });
   if (!res.ok) {
     let body: ApiError | undefined;

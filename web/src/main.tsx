@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.tsx';
+import { LoadRunDetail } from './pages/LoadRunDetail.tsx';
+import { LoadRuns } from './pages/LoadRuns.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { SloDetail } from './pages/SloDetail.tsx';
@@ -21,6 +23,8 @@ createRoot(root).render(
           <Routes>
             <Route path="/" element={<Overview />} />
             <Route path="/slos/:name" element={<SloDetail />} />
+            <Route path="/load" element={<LoadRuns />} />
+            <Route path="/load/:id" element={<LoadRunDetail />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Layout>

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { SecondSample } from '../../load/types.ts';
 import type { AlertTransition, SloStatus } from '../../slo/model.ts';
 import type { ServerContext } from '../context.ts';
+import type { LoadRunListItem } from '../schemas.ts';
 
 /** How often an idle stream gets a comment line, so proxies keep it open. */
 export const HEARTBEAT_MS = 15_000;
 
 /**
  * `GET /events`: server-sent events. `slo-status` carries each fresh
- * SloStatus, `alert` each alert transition; `: heartbeat` comments keep idle
+ * SloStatus, `alert` each alert transition, `load-started` / `load-finished`
+ * `{run}` (a runs-list row) and `load-second` `{runId, samples}` of load tests; `: heartbeat` comments keep idle
  * connections alive. Browsers' EventSource cannot send headers, so the token
  * may come as `?access_token=`.
  */
@@ -22,7 +25,8 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
     {
       schema: {
         tags: ['events'],
-        summary: 'Live updates as server-sent events (slo-status, alert)',
+        summary:
+          'Live updates as server-sent events (slo-status, alert, load-started, load-second, load-finished)',
         produces: ['text/event-stream'],
         response: { 200: { type: 'string', description: 'text/event-stream' } },
       },
@@ -41,13 +45,22 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       res.write(': connected\nretry: 3000\n\n');
       const onStatus = (s: SloStatus) => send('slo-status', s);
       const onAlert = (t: AlertTransition) => send('alert', t);
+      const onLoadStarted = (run: LoadRunListItem) => send('load-started', { run });
+      const onLoadSecond = (e: { runId: string; samples: SecondSample[] }) => send('load-second', e);
+      const onLoadFinished = (run: LoadRunListItem) => send('load-finished', { run });
       ctx.bus.on('slo-status', onStatus);
       ctx.bus.on('alert', onAlert);
+      ctx.bus.on('load-started', onLoadStarted);
+      ctx.bus.on('load-second', onLoadSecond);
+      ctx.bus.on('load-finished', onLoadFinished);
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
       const stop = () => {
         clearInterval(heartbeat);
         ctx.bus.off('slo-status', onStatus);
         ctx.bus.off('alert', onAlert);
+        ctx.bus.off('load-started', onLoadStarted);
+        ctx.bus.off('load-second', onLoadSecond);
+        ctx.bus.off('load-finished', onLoadFinished);
         open.delete(end);
       };
       const end = () => {

@@ -19,6 +19,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <nav>
           <Link to="/">Services</Link>
+          <Link to="/load">Load tests</Link>
         </nav>
         <div className="topbar-right">
           <span className={`live live-${live}`} title="Server-sent events from /api/v1/events">

@@ -1,13 +1,24 @@
 import { Link } from 'react-router';
-import type { ServiceSummary, SloSummary } from '../../../src/server/schemas.ts';
+import type { CapacityDto, ServiceSummary, SloSummary } from '../../../src/server/schemas.ts';
 import { AlertBadge, BudgetBar } from '../components/Badges.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
-import { alertTone, formatBurn, formatDuration, formatObjective, formatSli } from '../format.ts';
+import {
+  alertTone,
+  formatBurn,
+  formatDuration,
+  formatObjective,
+  formatSli,
+  formatTimestamp,
+} from '../format.ts';
+import { formatRate } from '../load-data.ts';
+import { useCapacities } from '../load-queries.ts';
 import { useServices } from '../queries.ts';
 
 /** `/`: every service with its SLOs, in the order the server lists them (spec order). */
 export function Overview() {
   const services = useServices();
+  const capacities = useCapacities();
+  const capacityOf = new Map((capacities.data ?? []).map((c) => [c.service, c]));
   if (services.error) return <ErrorPanel error={services.error} />;
   if (!services.data) return <div className="loading">Loading services…</div>;
   if (services.data.length === 0) {
@@ -21,7 +32,7 @@ export function Overview() {
     <>
       <Totals services={services.data} />
       {services.data.map((s) => (
-        <ServiceCard key={s.name} service={s} />
+        <ServiceCard key={s.name} service={s} capacity={capacityOf.get(s.name)} />
       ))}
     </>
   );
@@ -51,13 +62,14 @@ function Totals({ services }: { services: ServiceSummary[] }) {
   );
 }
 
-function ServiceCard({ service }: { service: ServiceSummary }) {
+function ServiceCard({ service, capacity }: { service: ServiceSummary; capacity: CapacityDto | undefined }) {
   return (
     <section className="panel service" data-testid="service" data-service={service.name}>
       <header className="panel-head">
         <h2>{service.displayName ?? service.name}</h2>
         {service.displayName && <span className="muted mono">{service.name}</span>}
         {service.description && <span className="muted">{service.description}</span>}
+        {capacity && <CapacityTag capacity={capacity} />}
       </header>
       <div className="table-wrap">
         <table className="grid slo-table">
@@ -81,6 +93,20 @@ function ServiceCard({ service }: { service: ServiceSummary }) {
         </table>
       </div>
     </section>
+  );
+}
+
+/** The service's latest measured capacity at SLO (`ballast load capacity`). */
+function CapacityTag({ capacity }: { capacity: CapacityDto }) {
+  const when = formatTimestamp(capacity.measuredAt);
+  const slo = capacity.slo ? ` at SLO ${capacity.slo}` : '';
+  return (
+    <span className="capacity" data-testid="capacity" title={`measured ${when}${slo}`}>
+      capacity <strong className="num">{formatRate(capacity.ratePerSecond)}</strong>
+      <span className="muted small">
+        {slo} · {when}
+      </span>
+    </span>
   );
 }
 
