@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 // Registers the ballast.dev/v1 kinds that capabilities own, so validate and apply know them.
 import '../load/index.ts';
 import { registerApply } from './commands/apply.ts';
+import { registerLoad } from './commands/load.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSlo } from './commands/slo.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -19,6 +20,7 @@ registerValidate(program);
 registerApply(program);
 registerServe(program);
 registerSlo(program);
+registerLoad(program);
 
 try {
   await program.parseAsync(process.argv);

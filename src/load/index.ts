@@ -3,7 +3,11 @@
  * client, the engine, scenarios and thresholds, reports and capacity search.
  * Other modules import from here, never from the files behind it.
  */
+
+export * from './capacity.ts';
+export * from './engine/index.ts';
 export * from './http/index.ts';
+export * from './report/index.ts';
 export { type RunKeyNumbers, runKeyNumbers, type SummaryHead, statusFromSummary } from './runs/index.ts';
 export * from './safety.ts';
 export * from './scenario/index.ts';

@@ -33,7 +33,7 @@ export class BallastClient {
   }
 
   async request<T extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     schema: T,
     body?: unknown,
