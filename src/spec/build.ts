@@ -49,6 +49,7 @@ export function buildModel(docs: ValidDoc[], diagnostics: Diagnostic[]): Model {
     const service: ServiceDefinition = { name: m.name, labels: flattenLabels(m.labels) };
     if (m.displayName !== undefined) service.displayName = m.displayName;
     if (d.data.spec?.description !== undefined) service.description = d.data.spec.description;
+    if (d.data.spec?.allowedHosts !== undefined) service.allowedHosts = d.data.spec.allowedHosts;
     services.set(m.name, service);
   }
   const slos: SloDefinition[] = [];

@@ -350,3 +350,30 @@ describe('the examples directory', () => {
     });
   });
 });
+
+describe('Service allowedHosts (Ballast extension)', () => {
+  const service = (hosts: string) => `apiVersion: openslo/v1
+kind: Service
+metadata:
+  name: checkout
+spec:
+  allowedHosts: ${hosts}
+`;
+
+  it('maps the hosts a service lets load tests target', () => {
+    const bundle = loadSpecSources([
+      { file: 's.yaml', content: service('[staging.example.internal, 10.0.0.7]') },
+    ]);
+    expect(bundle.diagnostics).toEqual([]);
+    expect(bundle.services[0]?.allowedHosts).toEqual(['staging.example.internal', '10.0.0.7']);
+  });
+
+  it('refuses a URL where a host is expected, at the value', () => {
+    const bundle = loadSpecSources([
+      { file: 's.yaml', content: service('[http://staging.example.internal]') },
+    ]);
+    expect(bundle.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/^s\.yaml:6:18: error: .*host name or IP address/),
+    ]);
+  });
+});

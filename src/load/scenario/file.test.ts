@@ -12,7 +12,8 @@ let specs: string;
 const SERVICE = `apiVersion: openslo/v1
 kind: Service
 metadata: { name: checkout }
-spec: {}
+spec:
+  allowedHosts: [staging.example.internal]
 ---
 apiVersion: openslo/v1
 kind: SLO
@@ -129,6 +130,22 @@ describe('loadPlansFromFile', () => {
     const out = r.diagnostics.map(formatDiagnostic);
     expect(r.plans).toEqual([]);
     expect(out).toEqual([expect.stringContaining(expected)]);
+  });
+
+  it("a service's allowedHosts become the plan's allowed hosts, with the spec's own", async () => {
+    const r = await load(
+      'allowed.yaml',
+      loadTest(`  service: checkout
+  allowHosts: [perf.example.internal]
+  requests: [{ url: http://127.0.0.1:9/ }]
+`),
+      specs,
+    );
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect([...(r.plans[0]?.allowHosts ?? [])].sort()).toEqual([
+      'perf.example.internal',
+      'staging.example.internal',
+    ]);
   });
 
   it('without --specs a referenced service is unknown', async () => {

@@ -204,7 +204,27 @@ function document<S extends z.ZodType>(kind: string, spec: S) {
 }
 
 export const openSloSchemas = {
-  Service: document('Service', z.object({ description }).strict().optional()),
+  Service: document(
+    'Service',
+    z
+      .object({
+        description,
+        /**
+         * Ballast extension: hosts besides loopback that load tests (and, later,
+         * checks and faults) may target for this service.
+         */
+        allowedHosts: z
+          .array(
+            z
+              .string()
+              .min(1)
+              .regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or IP address, without scheme or port'),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  ),
   SLO: document('SLO', sloSpecSchema),
   SLI: document('SLI', sliSpecSchema),
   DataSource: document(
