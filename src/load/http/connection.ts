@@ -13,6 +13,11 @@
  *   connection when its method is idempotent: that is the race of a server
  *   closing an idle connection just as we write to it;
  * - while connecting (TCP or TLS) every request on it gets the connect kind.
+ *
+ * Hot path: plain TCP reads go through `onread` into one buffer shared by
+ * every connection of the thread (no Readable stream, no Buffer per read; the
+ * parser copies whatever must outlive the read), and each connection reuses
+ * one `ok: true` outcome record (the `done` callback must read it at once).
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -49,6 +54,25 @@ export interface ConnectionOwner {
 
 type Outcome = ErrorKind | 'retry';
 
+/**
+ * The read buffer of every plain-TCP connection of this thread. Sharing is safe:
+ * libuv reads into it and the callback consumes it synchronously, before any
+ * other read. 64 KiB, like a stream's default read size.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/** The reused success record of one connection. */
+interface OkOutcome {
+  ok: true;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+  bytes: number;
+  sentAt: number;
+  firstByteAt: number;
+  doneAt: number;
+}
+
 export class Connection {
   /** Requests written (or waiting for the connect) in order; the first is being answered. */
   pending: Pending[] = [];
@@ -64,11 +88,21 @@ export class Connection {
   private served = 0;
   private readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | undefined;
+  private readonly outcome: OkOutcome = {
+    ok: true,
+    status: 0,
+    headers: {},
+    body: undefined,
+    bytes: 0,
+    sentAt: 0,
+    firstByteAt: 0,
+    doneAt: 0,
+  };
 
-  constructor(owner: ConnectionOwner, ep: Endpoint, keepBody: boolean) {
+  constructor(owner: ConnectionOwner, ep: Endpoint, keepBody: boolean, keepHeaders: boolean) {
     this.owner = owner;
     this.secure = ep.secure;
-    this.parser = new ResponseParser(keepBody);
+    this.parser = new ResponseParser(keepBody, keepHeaders);
     const socket = ep.secure
       ? tls.connect({
           host: ep.host,
@@ -78,7 +112,11 @@ export class Connection {
           ca: ep.ca,
           ALPNProtocols: ['http/1.1'],
         })
-      : net.connect({ host: ep.host, port: ep.port });
+      : net.connect({
+          host: ep.host,
+          port: ep.port,
+          onread: { buffer: READ_BUFFER, callback: this.onRead },
+        });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on('connect', () => {
@@ -86,7 +124,7 @@ export class Connection {
       if (!this.secure) this.onReady();
     });
     if (ep.secure) socket.on('secureConnect', () => this.onReady());
-    socket.on('data', (buf: Buffer) => this.onData(buf));
+    if (ep.secure) socket.on('data', (buf: Buffer) => this.onData(buf, buf.length));
     socket.on('end', () => this.onEof());
     socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
     socket.on('close', () => {
@@ -109,6 +147,15 @@ export class Connection {
     this.terminate(kind, kind, message);
   }
 
+  /** Buffers the following writes until `uncork` (several pipelined requests in one write). */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
   private write(p: Pending): void {
     p.sentAt = performance.now();
     this.socket.write((p.req as { bytes: Buffer }).bytes);
@@ -116,13 +163,21 @@ export class Connection {
 
   private onReady(): void {
     this.ready = true;
+    if (this.pending.length > 1) this.socket.cork();
     for (const p of this.pending) this.write(p);
+    if (this.pending.length > 1) this.socket.uncork();
   }
 
-  private onData(buf: Buffer): void {
+  private readonly onRead = (n: number, buf: Uint8Array): boolean => {
+    this.onData(buf as Buffer, n);
+    return true; // keep reading (false would pause the socket)
+  };
+
+  /** Bytes `[0, end)` of `buf` arrived (`buf` may be reused after this returns). */
+  private onData(buf: Buffer, end: number): void {
     const now = performance.now();
     let off = 0;
-    while (off < buf.length && !this.dead) {
+    while (off < end && !this.dead) {
       const head = this.pending[0];
       if (head === undefined) {
         this.terminate('bad_response', 'reset', 'data from the server with no request outstanding');
@@ -130,7 +185,7 @@ export class Connection {
       }
       if (head.firstByteAt === 0) head.firstByteAt = now;
       this.parser.headRequest = head.req?.head === true;
-      const r = this.parser.execute(buf, off);
+      const r = this.parser.execute(buf, off, end);
       if (r === NEED_MORE) return;
       if (r === PARSE_ERROR) {
         this.terminate('bad_response', 'reset', `unparseable response: ${this.parser.error}`);
@@ -145,16 +200,14 @@ export class Connection {
   private complete(now: number): void {
     const p = this.pending.shift() as Pending;
     const parser = this.parser;
-    const outcome: RequestOutcome = {
-      ok: true,
-      status: parser.status,
-      headers: parser.headers,
-      body: parser.body(),
-      bytes: parser.bytes,
-      sentAt: p.sentAt,
-      firstByteAt: p.firstByteAt,
-      doneAt: now,
-    };
+    const outcome = this.outcome;
+    outcome.status = parser.status;
+    outcome.headers = parser.headers;
+    outcome.body = parser.body();
+    outcome.bytes = parser.bytes;
+    outcome.sentAt = p.sentAt;
+    outcome.firstByteAt = p.firstByteAt;
+    outcome.doneAt = now;
     const close = parser.shouldClose || !this.owner.keepAlive;
     parser.reset();
     this.served++;

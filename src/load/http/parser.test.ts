@@ -15,7 +15,7 @@ function parseAll(
   step: number,
   opts: { head?: boolean; eof?: boolean } = {},
 ): Parsed[] | string {
-  const parser = new ResponseParser(true);
+  const parser = new ResponseParser(true, true);
   parser.headRequest = opts.head === true;
   const buf = Buffer.from(raw, 'latin1');
   const out: Parsed[] = [];
@@ -217,5 +217,108 @@ describe('ResponseParser', () => {
     expect(parser.started).toBe(true);
     expect(parser.finishOnEof()).toBe(false);
     expect(parser.body()).toBeUndefined();
+  });
+});
+
+describe('ResponseParser without keepHeaders (the load path)', () => {
+  /** Parses one whole response with `keepHeaders` off. */
+  function framing(raw: string, eof = false) {
+    const parser = new ResponseParser(true, false);
+    const buf = Buffer.from(raw, 'latin1');
+    const r = parser.execute(buf, 0);
+    if (r === PARSE_ERROR) return { error: parser.error };
+    const done = r !== NEED_MORE || (eof && parser.finishOnEof());
+    return {
+      done,
+      status: parser.status,
+      body: parser.body()?.toString('latin1') ?? '',
+      shouldClose: parser.shouldClose,
+      headers: parser.headers,
+    };
+  }
+
+  const cases: { name: string; raw: string; eof?: boolean; expected: Record<string, unknown> }[] = [
+    {
+      name: 'content-length in any letter case frames the body',
+      raw: 'HTTP/1.1 200 OK\r\nServer: x\r\nCONTENT-length:   5  \r\n\r\nhello',
+      expected: { done: true, status: 200, body: 'hello', shouldClose: false },
+    },
+    {
+      name: 'a repeated identical content-length is accepted',
+      raw: 'HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nhi',
+      expected: { done: true, status: 200, body: 'hi' },
+    },
+    {
+      name: 'chunked as the last transfer coding frames chunks',
+      raw: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip ,\tChunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      expected: { done: true, status: 200, body: 'abc', shouldClose: false },
+    },
+    {
+      name: 'a transfer coding other than chunked last reads to close',
+      raw: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nraw bytes',
+      eof: true,
+      expected: { done: true, body: 'raw bytes', shouldClose: true },
+    },
+    {
+      name: 'connection: close among other tokens closes',
+      raw: 'HTTP/1.1 204 No Content\r\nConnection: Upgrade, CLOSE\r\n\r\n',
+      expected: { done: true, status: 204, shouldClose: true },
+    },
+    {
+      name: 'HTTP/1.0 stays open only with keep-alive',
+      raw: 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n',
+      expected: { done: true, status: 200, shouldClose: false },
+    },
+    {
+      name: 'a status line without a reason phrase is accepted',
+      raw: 'HTTP/1.1 503\r\nContent-Length: 0\r\n\r\n',
+      expected: { done: true, status: 503 },
+    },
+    {
+      name: 'a header name that is not a token is still an error',
+      raw: 'HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n',
+      expected: { error: 'bad header name "bad name"' },
+    },
+    {
+      name: 'a content-length with a sign is an error',
+      raw: 'HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello',
+      expected: { error: 'bad content-length "+5"' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(framing(c.raw, c.eof)).toMatchObject(c.expected);
+    });
+  }
+
+  it('builds no header record: headers is the shared empty record', () => {
+    const r = framing('HTTP/1.1 200 OK\r\nX-Request-Id: 7\r\nContent-Length: 0\r\n\r\n');
+    expect(r.headers).toEqual({});
+    expect(Object.isFrozen(r.headers)).toBe(true);
+  });
+
+  it('builds the header record when keepHeaders is switched on', () => {
+    const parser = new ResponseParser(false, true);
+    const raw = Buffer.from(
+      'HTTP/1.1 200 OK\r\nX-Request-Id: 7\r\nSet-Cookie: a\r\nset-cookie: b\r\nContent-Length: 0\r\n\r\n',
+    );
+    expect(parser.execute(raw, 0)).toBe(raw.length);
+    expect(parser.headers).toEqual({ 'x-request-id': '7', 'set-cookie': 'a, b', 'content-length': '0' });
+  });
+
+  it('reads only up to `end` of a reused buffer, ignoring stale bytes after it', () => {
+    const parser = new ResponseParser(true, false);
+    const buf = Buffer.alloc(256, 0x20);
+    // Stale bytes of an earlier read, with a complete head, sit past `end`.
+    buf.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 100, 'latin1');
+    const first = 'HTTP/1.1 201 Created\r\nContent-Length: 4\r\n';
+    buf.write(first, 0, 'latin1');
+    expect(parser.execute(buf, 0, first.length)).toBe(NEED_MORE);
+    // The next read overwrites the same buffer from 0.
+    const rest = '\r\nbody';
+    buf.write(rest, 0, 'latin1');
+    expect(parser.execute(buf, 0, rest.length)).toBe(rest.length);
+    expect(parser.status).toBe(201);
+    expect(parser.body()?.toString()).toBe('body');
   });
 });

@@ -1,8 +1,12 @@
 /**
  * An incremental HTTP/1.1 response parser working on Buffers as they come off
  * the socket. One parser lives per connection and is reused for every response
- * on it. Only the head is turned into a string (it is small); bodies are
- * counted, and copied only when the caller asked to keep them.
+ * on it. The head is scanned as bytes for the status and the framing headers
+ * (content-length, transfer-encoding, connection) only; the full header record
+ * (strings) is built only when the caller asked for it (`keepHeaders`), and
+ * bodies are counted, and copied only when the caller asked to keep them.
+ * Nothing the parser keeps points into the caller's buffer, so the caller may
+ * reuse it for the next read.
  *
  * Not supported, on purpose: bare-LF line endings, trailers (read and
  * dropped), protocol upgrades (a 101 ends the response and the connection).
@@ -38,12 +42,14 @@ const LF = 10;
 export class ResponseParser {
   /** Keep body bytes (copied out of socket buffers) for `body()`. */
   keepBody: boolean;
+  /** Build the header record (`headers`); otherwise it is the shared empty `NO_HEADERS`. */
+  keepHeaders: boolean;
   /** The response being parsed answers a HEAD request (set before `execute`). */
   headRequest = false;
 
   /** Results of the last completed (or current) response. */
   status = 0;
-  headers: Record<string, string> = {};
+  headers: Record<string, string> = NO_HEADERS;
   /** Total bytes of the response so far: heads (incl. skipped 1xx), framing and body. */
   bytes = 0;
   /** The server wants the connection closed after this response (or the body runs to close). */
@@ -58,9 +64,16 @@ export class ResponseParser {
   private lineLength = 0;
   private trailerBytes = 0;
   private parts: Buffer[] = [];
+  // Framing headers of the head being scanned.
+  private contentLength = -1;
+  private teSeen = false;
+  private teChunked = false;
+  private connClose = false;
+  private connKeepAlive = false;
 
-  constructor(keepBody = false) {
+  constructor(keepBody = false, keepHeaders = false) {
     this.keepBody = keepBody;
+    this.keepHeaders = keepHeaders;
   }
 
   /** True once any byte of the current response has arrived. */
@@ -84,7 +97,7 @@ export class ResponseParser {
     this.state = S_HEAD;
     this.partial = undefined;
     this.status = 0;
-    this.headers = {};
+    this.headers = NO_HEADERS;
     this.bytes = 0;
     this.shouldClose = false;
     this.remaining = 0;
@@ -93,16 +106,15 @@ export class ResponseParser {
   }
 
   /**
-   * Consumes bytes from `buf` starting at `off`. Returns the offset just past
+   * Consumes bytes `[off, end)` of `buf` (`end` defaults to its length). Returns the offset just past
    * the end of a completed response (call `reset` before feeding the rest),
    * NEED_MORE when everything was consumed, or PARSE_ERROR.
    */
-  execute(buf: Buffer, off: number): number {
+  execute(buf: Buffer, off: number, end = buf.length): number {
     let i = off;
-    const end = buf.length;
     while (i < end) {
       if (this.state === S_HEAD) {
-        const r = this.parseHead(buf, i);
+        const r = this.parseHead(buf, i, end);
         if (r < 0) return r;
         i = r;
         if (this.state === S_HEAD && this.status !== 0) return i; // no body
@@ -197,27 +209,31 @@ export class ResponseParser {
   }
 
   /** Finds the end of the head (possibly across packets), parses it, and picks the body framing. */
-  private parseHead(buf: Buffer, off: number): number {
+  private parseHead(buf: Buffer, off: number, end: number): number {
     let data = buf;
+    let dataEnd = end;
     let start = off;
     let from = off;
     let carried = 0;
     if (this.partial !== undefined) {
       carried = this.partial.length;
-      data = Buffer.concat([this.partial, buf.subarray(off)]);
+      data = Buffer.concat([this.partial, buf.subarray(off, end)]);
+      dataEnd = data.length;
       start = 0;
       from = Math.max(0, carried - 3);
     } else {
       // A server may send an empty line before the status line (RFC 9112 §2.2).
-      while (from < buf.length && (buf[from] === CR || buf[from] === LF)) from++;
+      while (from < end && (buf[from] === CR || buf[from] === LF)) from++;
       start = from;
       this.bytes += from - off;
     }
-    const idx = data.indexOf(CRLFCRLF, from);
+    let idx = data.indexOf(CRLFCRLF, from);
+    // `buf` may be a reused read buffer: a match past `end` is stale bytes of an earlier read.
+    if (idx + 4 > dataEnd) idx = -1;
     if (idx < 0) {
-      if (data.length - start > MAX_HEAD) return this.fail('response head too large');
-      this.bytes += data.length - start - carried;
-      if (data.length > start) this.partial = Buffer.from(data.subarray(start));
+      if (dataEnd - start > MAX_HEAD) return this.fail('response head too large');
+      this.bytes += dataEnd - start - carried;
+      if (dataEnd > start) this.partial = Buffer.from(data.subarray(start, dataEnd));
       return NEED_MORE;
     }
     const headEnd = idx + 4;
@@ -225,47 +241,94 @@ export class ResponseParser {
     this.bytes += headEnd - start - carried;
     this.partial = undefined;
     const consumedTo = carried > 0 ? off + (headEnd - carried) : headEnd;
-    const r = this.applyHead(data.toString('latin1', start, idx));
+    const r = this.applyHead(data, start, idx);
     return r < 0 ? r : consumedTo;
   }
 
-  private applyHead(head: string): number {
-    const lines = head.split('\r\n');
-    const statusLine = lines[0] ?? '';
-    const m = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: |$)/.exec(statusLine);
-    if (m === null) return this.fail(`bad status line ${JSON.stringify(statusLine.slice(0, 60))}`);
-    const status = Number(m[2]);
-    const headers: Record<string, string> = {};
-    for (let k = 1; k < lines.length; k++) {
-      const line = lines[k] as string;
-      const colon = line.indexOf(':');
-      if (colon <= 0) return this.fail(`bad header line ${JSON.stringify(line.slice(0, 60))}`);
-      const name = line.slice(0, colon).toLowerCase();
-      if (!HEADER_NAME.test(name)) return this.fail(`bad header name ${JSON.stringify(name.slice(0, 60))}`);
-      const value = line.slice(colon + 1).trim();
-      const prev = headers[name];
-      headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+  /**
+   * Scans the head bytes `[start, end)` (without the final CRLFCRLF): the status
+   * line, every header name (validated), and the values of only the framing
+   * headers. The header record is built only with `keepHeaders`.
+   */
+  private applyHead(data: Buffer, start: number, end: number): number {
+    let lineEnd = lineEndOf(data, start, end);
+    const status = statusOf(data, start, lineEnd);
+    if (status < 0) {
+      return this.fail(
+        `bad status line ${JSON.stringify(data.toString('latin1', start, lineEnd).slice(0, 60))}`,
+      );
+    }
+    const http10 = data[start + 7] === 0x30;
+    const headers: Record<string, string> | undefined = this.keepHeaders ? {} : undefined;
+    this.contentLength = -1;
+    this.teSeen = false;
+    this.teChunked = false;
+    this.connClose = false;
+    this.connKeepAlive = false;
+    for (let pos = lineEnd + 2; pos < end; pos = lineEnd + 2) {
+      lineEnd = lineEndOf(data, pos, end);
+      let i = pos;
+      while (i < lineEnd && TOKEN[data[i] as number] === 1) i++;
+      if (i === pos || data[i] !== COLON) return this.badHeaderLine(data, pos, lineEnd);
+      let vs = i + 1;
+      let ve = lineEnd;
+      while (vs < ve && (data[vs] === SP || data[vs] === HT)) vs++;
+      while (ve > vs && (data[ve - 1] === SP || data[ve - 1] === HT)) ve--;
+      const r = this.framingHeader(data, pos, i - pos, vs, ve);
+      if (r < 0) return r;
+      if (headers !== undefined) {
+        const name = data.toString('latin1', pos, i).toLowerCase();
+        const value = data.toString('latin1', vs, ve);
+        const prev = headers[name];
+        headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+      }
     }
     if (status < 200 && status !== 101) {
       // Interim response (100 Continue, 103 Early Hints): skip it, the real one follows.
       return 0;
     }
     this.status = status;
-    this.headers = headers;
-    return this.chooseFraming(status, m[1] === '0', headers);
+    this.headers = headers ?? NO_HEADERS;
+    return this.chooseFraming(status, http10);
   }
 
-  private chooseFraming(status: number, http10: boolean, headers: Record<string, string>): number {
-    const conn = headers.connection?.toLowerCase();
-    this.shouldClose = http10 ? !conn?.includes('keep-alive') : conn?.includes('close') === true;
+  /** Records content-length, transfer-encoding and connection; other names are ignored. */
+  private framingHeader(data: Buffer, name: number, n: number, vs: number, ve: number): number {
+    if (n === 14 && equalsLower(data, name, 'content-length')) {
+      const len = parseContentLength(data, vs, ve);
+      if (len < 0 || (this.contentLength >= 0 && len !== this.contentLength)) {
+        return this.fail(
+          `bad content-length ${JSON.stringify(data.toString('latin1', vs, ve).slice(0, 40))}`,
+        );
+      }
+      this.contentLength = len;
+    } else if (n === 17 && equalsLower(data, name, 'transfer-encoding')) {
+      // Chunked must be the last coding; with repeated headers the last one holds it.
+      this.teSeen = true;
+      this.teChunked = endsWithChunked(data, vs, ve);
+    } else if (n === 10 && equalsLower(data, name, 'connection')) {
+      if (containsLower(data, vs, ve, 'close')) this.connClose = true;
+      if (containsLower(data, vs, ve, 'keep-alive')) this.connKeepAlive = true;
+    }
+    return 0;
+  }
+
+  private badHeaderLine(data: Buffer, pos: number, lineEnd: number): number {
+    const line = data.toString('latin1', pos, lineEnd);
+    const colon = line.indexOf(':');
+    if (colon <= 0) return this.fail(`bad header line ${JSON.stringify(line.slice(0, 60))}`);
+    return this.fail(`bad header name ${JSON.stringify(line.slice(0, colon).toLowerCase().slice(0, 60))}`);
+  }
+
+  private chooseFraming(status: number, http10: boolean): number {
+    this.shouldClose = http10 ? !this.connKeepAlive : this.connClose;
     if (status === 101) {
       this.shouldClose = true;
       return 0;
     }
     if (this.headRequest || status === 204 || status === 304) return 0;
-    const te = headers['transfer-encoding'];
-    if (te !== undefined) {
-      if (/(?:^|,)\s*chunked\s*$/i.test(te)) {
+    if (this.teSeen) {
+      if (this.teChunked) {
         this.state = S_CHUNK_SIZE;
         this.chunkDigits = 0;
         this.remaining = 0;
@@ -275,13 +338,10 @@ export class ResponseParser {
       this.shouldClose = true;
       return 0;
     }
-    const cl = headers['content-length'];
-    if (cl !== undefined) {
-      const n = parseContentLength(cl);
-      if (n < 0) return this.fail(`bad content-length ${JSON.stringify(cl.slice(0, 40))}`);
-      if (n > 0) {
+    if (this.contentLength >= 0) {
+      if (this.contentLength > 0) {
         this.state = S_LENGTH;
-        this.remaining = n;
+        this.remaining = this.contentLength;
       }
       return 0;
     }
@@ -296,19 +356,84 @@ export class ResponseParser {
   }
 }
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+const COLON = 0x3a;
+const SP = 0x20;
+const HT = 0x09;
+const COMMA = 0x2c;
+
+/** The empty header record of responses parsed without `keepHeaders` (shared, frozen). */
+export const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** 1 for the bytes allowed in a header name (RFC 9110 token). */
+const TOKEN = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+  TOKEN[c.charCodeAt(0)] = 1;
+}
+
+/** Index of the CR of the next CRLF at or after `pos`, or `end`. */
+function lineEndOf(data: Buffer, pos: number, end: number): number {
+  for (let i = pos; i < end; i++) if (data[i] === CR && data[i + 1] === LF) return i;
+  return end;
+}
+
+/** The status code of `HTTP/1.x NNN[ reason]` in `[start, end)`, or -1. */
+function statusOf(data: Buffer, start: number, end: number): number {
+  const n = end - start;
+  if (n < 12 || (n > 12 && data[start + 12] !== SP)) return -1;
+  // "HTTP/1." then 0 or 1, a space, and three digits, the first 1-9.
+  if (data[start] !== 0x48 || data[start + 1] !== 0x54 || data[start + 2] !== 0x54) return -1;
+  if (data[start + 3] !== 0x50 || data[start + 4] !== 0x2f || data[start + 5] !== 0x31) return -1;
+  if (data[start + 6] !== 0x2e || data[start + 8] !== SP) return -1;
+  const minor = data[start + 7] as number;
+  if (minor !== 0x30 && minor !== 0x31) return -1;
+  const a = (data[start + 9] as number) - 0x30;
+  const b = (data[start + 10] as number) - 0x30;
+  const c = (data[start + 11] as number) - 0x30;
+  if (a < 1 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
+}
+
+/** `data[at, at + lower.length)` equals `lower` ignoring ASCII case (`lower` is lower-case letters and `-`). */
+function equalsLower(data: Buffer, at: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    if (((data[at + k] as number) | 0x20) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+function containsLower(data: Buffer, from: number, to: number, lower: string): boolean {
+  for (let i = from; i + lower.length <= to; i++) if (equalsLower(data, i, lower)) return true;
+  return false;
+}
+
+/** The value ends with the coding `chunked` (after a comma or at the start). */
+function endsWithChunked(data: Buffer, vs: number, ve: number): boolean {
+  if (ve - vs < 7 || !equalsLower(data, ve - 7, 'chunked')) return false;
+  let i = ve - 8;
+  while (i >= vs && (data[i] === SP || data[i] === HT)) i--;
+  return i < vs || data[i] === COMMA;
+}
 
 /** Content-Length, allowing a repeated identical value (`5, 5`); -1 when invalid. */
-function parseContentLength(value: string): number {
+function parseContentLength(data: Buffer, vs: number, ve: number): number {
   let result = -1;
-  for (const part of value.split(',')) {
-    const t = part.trim();
-    if (!/^\d{1,15}$/.test(t)) return -1;
-    const n = Number(t);
-    if (result >= 0 && n !== result) return -1;
+  let i = vs;
+  for (;;) {
+    while (i < ve && (data[i] === SP || data[i] === HT)) i++;
+    let n = 0;
+    let digits = 0;
+    while (i < ve && (data[i] as number) >= 0x30 && (data[i] as number) <= 0x39) {
+      n = n * 10 + ((data[i] as number) - 0x30);
+      i++;
+      if (++digits > 15) return -1;
+    }
+    if (digits === 0 || (result >= 0 && n !== result)) return -1;
     result = n;
+    while (i < ve && (data[i] === SP || data[i] === HT)) i++;
+    if (i >= ve) return result;
+    if (data[i] !== COMMA) return -1;
+    i++;
   }
-  return result;
 }
 
 function hexValue(c: number): number {

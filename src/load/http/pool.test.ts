@@ -49,7 +49,7 @@ describe('HttpPool against node:http', () => {
   const { server, state } = framingServer();
   let base = '';
   const pools: HttpPool[] = [];
-  const pool = (opts: Partial<typeof testOptions> & { keepBody?: boolean } = {}) => {
+  const pool = (opts: Partial<typeof testOptions> & { keepBody?: boolean; keepHeaders?: boolean } = {}) => {
     const p = new HttpPool(base, { ...testOptions, keepBody: true, ...opts });
     pools.push(p);
     return p;
@@ -110,6 +110,36 @@ describe('HttpPool against node:http', () => {
       expect(p.connectionsOpened).toBe(1);
     });
   }
+
+  it.each([
+    ['without keepHeaders a response carries the empty header record', false, {}],
+    ['with keepHeaders a response carries its headers by lower-case name', true, { 'content-length': '19' }],
+  ])('%s', async (_name, keepHeaders, expected) => {
+    const o = await sendOne(pool({ keepHeaders }), get('/length'));
+    expect(o).toMatchObject({ ok: true, status: 200, headers: expected });
+    if (!o.ok) return;
+    if (keepHeaders) expect(o.headers.date).toBeDefined();
+    else expect(Object.keys(o.headers)).toEqual([]);
+  });
+
+  it('the outcome record is valid during the callback and reused by the next response', async () => {
+    const p = pool();
+    const req = get('/length');
+    const seen: { status: number; bytes: number; record: object }[] = [];
+    await new Promise<void>((resolve) => {
+      const next = () =>
+        p.send(req, (o) => {
+          seen.push({ status: o.ok ? o.status : 0, bytes: o.ok ? o.bytes : 0, record: o });
+          if (seen.length < 3) next();
+          else resolve();
+        });
+      next();
+    });
+    expect(seen.map((s) => s.status)).toEqual([200, 200, 200]);
+    expect(seen.every((s) => s.bytes > 0)).toBe(true);
+    // One connection, one record: whoever keeps it past the callback sees the latest response.
+    expect(new Set(seen.map((s) => s.record)).size).toBe(1);
+  });
 
   it('keep-alive reuses one server connection for many sequential requests', async () => {
     const before = state.connections;

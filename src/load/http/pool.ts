@@ -33,6 +33,7 @@ export class HttpPool implements ConnectionOwner {
   private readonly maxConnections: number;
   private readonly pipelining: number;
   private readonly keepBody: boolean;
+  private readonly keepHeaders: boolean;
   private readonly conns = new Set<Connection>();
   /** Connections whose sockets have not closed yet (close() waits for them). */
   private readonly sockets = new Set<Connection>();
@@ -64,6 +65,7 @@ export class HttpPool implements ConnectionOwner {
     this.pipelining = opts.keepAlive ? Math.max(1, Math.floor(opts.pipelining)) : 1;
     this.timeoutMs = opts.timeoutMs;
     this.keepBody = opts.keepBody === true;
+    this.keepHeaders = opts.keepHeaders === true;
   }
 
   /** Requests written to a connection (or being connected) and not yet answered. */
@@ -87,6 +89,7 @@ export class HttpPool implements ConnectionOwner {
 
   /**
    * Sends a request; `done` is called exactly once with its outcome (never synchronously).
+   * The outcome is valid only during that call (see `RequestOutcome`).
    * The request's origin must be this pool's.
    */
   send(req: PreparedRequest, done: DoneCallback): void {
@@ -143,6 +146,15 @@ export class HttpPool implements ConnectionOwner {
 
   /** @internal */
   connectionFree(c: Connection): void {
+    if (this.queued > 1 && this.pipelining > 1) {
+      // Several requests for one connection: one write (writev) instead of one each.
+      c.cork();
+      while (this.queued > 0 && c.pending.length < this.pipelining && !c.dead) {
+        this.flying++;
+        c.enqueue(this.shiftQueue() as Pending);
+      }
+      c.uncork();
+    }
     while (this.queued > 0 && c.pending.length < this.pipelining && !c.dead) {
       this.flying++;
       c.enqueue(this.shiftQueue() as Pending);
@@ -209,7 +221,7 @@ export class HttpPool implements ConnectionOwner {
   }
 
   private open(): Connection {
-    const c = new Connection(this, this.endpoint, this.keepBody);
+    const c = new Connection(this, this.endpoint, this.keepBody, this.keepHeaders);
     this.connectionsOpened++;
     this.conns.add(c);
     this.sockets.add(c);

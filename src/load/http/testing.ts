@@ -30,7 +30,8 @@ export async function closeServer(server: Server & { closeAllConnections?: () =>
 
 /** Sends one request and resolves with its outcome. */
 export function sendOne(pool: HttpPool, req: PreparedRequest): Promise<RequestOutcome> {
-  return new Promise((resolve) => pool.send(req, resolve));
+  // The outcome is only valid during the callback (the pool reuses it): keep a copy.
+  return new Promise((resolve) => pool.send(req, (o) => resolve({ ...o })));
 }
 
 /** Sends all requests at once and resolves with their outcomes in request order. */

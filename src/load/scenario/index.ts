@@ -6,7 +6,7 @@ import './register.ts';
 
 export { parseCsv } from './csv.ts';
 export { type LoadedPlans, loadPlansFromFile } from './file.ts';
-export { judge, needsBody } from './judge.ts';
+export { judge, needsBody, needsHeaders } from './judge.ts';
 export { DEFAULT_HTTP, loadPlanFromDocument, type PlanContext } from './map.ts';
 export { QUICK_DEFAULT_DURATION_MS, type QuickFlags, quickPlan } from './quick.ts';
 export { type LoadTestDocument, loadTestSchema } from './schema.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestOutcome } from '../http/index.ts';
 import type { ErrorKind, ResponseCheck } from '../types.ts';
-import { judge } from './judge.ts';
+import { judge, needsHeaders } from './judge.ts';
 
 const response = (
   status: number,
@@ -97,5 +97,29 @@ describe('judge', () => {
     ],
   ])('%s', (_name, checks, outcome, expected) => {
     expect(judge(template(checks), outcome)).toBe(expected);
+  });
+});
+
+describe('needsHeaders', () => {
+  const plan = (checks: ResponseCheck[][]) =>
+    ({ requests: checks.map((c) => template(c)) }) as unknown as Parameters<typeof needsHeaders>[0];
+  it.each<[string, ResponseCheck[][], boolean]>([
+    [
+      'a plan with a header check on any request needs header records',
+      [[], [{ kind: 'header', name: 'x' }]],
+      true,
+    ],
+    [
+      'a plan with only status and body checks does not',
+      [
+        [
+          { kind: 'status', in: [200] },
+          { kind: 'bodyContains', text: 'a' },
+        ],
+      ],
+      false,
+    ],
+  ])('%s', (_name, checks, expected) => {
+    expect(needsHeaders(plan(checks))).toBe(expected);
   });
 });

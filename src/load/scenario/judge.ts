@@ -19,7 +19,8 @@ function pattern(check: ResponseCheck, source: string): RegExp {
  * failure keeps its own kind. Without a `status` check, any status of 400 or
  * more fails (kind `status`), as in k6; a `status` check replaces that rule.
  * Other failed checks give `check`. Body checks need the pool's `keepBody`
- * (see {@link needsBody}); without a body they fail.
+ * (see {@link needsBody}), header checks the pool's `keepHeaders` (see
+ * {@link needsHeaders}); without them they fail.
  */
 export function judge(template: RequestTemplate, outcome: RequestOutcome): ErrorKind | undefined {
   if (!outcome.ok) return outcome.error;
@@ -50,6 +51,11 @@ export function judge(template: RequestTemplate, outcome: RequestOutcome): Error
   }
   if (!statusChecked && outcome.status >= 400) return 'status';
   return undefined;
+}
+
+/** True when some request has a header check, so the pool must build response header records. */
+export function needsHeaders(plan: LoadPlan): boolean {
+  return plan.requests.some((r) => r.checks.some((c) => c.kind === 'header'));
 }
 
 /** True when some request has a body check, so the pool must keep response bodies. */
