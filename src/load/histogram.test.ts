@@ -4,6 +4,7 @@ import {
   createHistogram,
   decodeHistogram,
   encodeHistogram,
+  meanMs,
   mergeInto,
   percentileMs,
   recordMs,
@@ -87,5 +88,19 @@ describe('histogram', () => {
       expect(s[i]?.latency_ms).toBeGreaterThanOrEqual(s[i - 1]?.latency_ms ?? 0);
     }
     expect(s.some((p) => p.percentile > 99.9)).toBe(true);
+  });
+
+  it.each([
+    { name: 'the fast mean equals the library mean for one worker', workers: 1 },
+    { name: 'the fast mean equals the library mean for histograms merged from four workers', workers: 4 },
+  ])('$name', ({ workers }) => {
+    const h = createHistogram();
+    for (let w = 0; w < workers; w++) {
+      const part = createHistogram();
+      for (const v of values(3000, 10 + w)) recordMs(part, v);
+      mergeInto(h, decodeHistogram(encodeHistogram(part)));
+    }
+    expect(meanMs(h)).toBe(h.mean / 1000);
+    expect(summarize(h).mean).toBe(h.mean / 1000);
   });
 });

@@ -247,7 +247,11 @@ export class Generator {
     const it = this.#source.next();
     let pool = this.#pools.get(it.request.origin);
     if (!pool) {
-      pool = new HttpPool(it.request.origin, { ...this.#plan.http, keepBody: this.#source.keepBody });
+      pool = new HttpPool(it.request.origin, {
+        ...this.#plan.http,
+        keepBody: this.#source.keepBody,
+        keepHeaders: this.#source.keepHeaders,
+      });
       this.#pools.set(it.request.origin, pool);
     }
     if (pool.queued >= MAX_QUEUED) {

@@ -265,3 +265,34 @@ describe('runLoad: stopping', () => {
     expect(s.latency_ms.p50).toBeGreaterThanOrEqual(300);
   });
 });
+
+describe('runLoad: start-up', () => {
+  it.each([
+    {
+      name: 'a one-worker plan (generator in this thread) that cannot start fails with its reason',
+      workers: 1,
+    },
+    { name: 'a two-worker plan (worker threads) that cannot start fails with its reason', workers: 2 },
+  ])('$name', async ({ workers }) => {
+    const t = await target();
+    const plan = planFor(t.url, rate(10, 1000), { workers, requests: [] });
+    await expect(runLoad(plan)).rejects.toThrow('has no requests');
+    expect(t.received()).toBe(0);
+  });
+
+  it('judges a windowed threshold over the last seconds of the run only', async () => {
+    const t = await target();
+    const plan = planFor(t.url, rate(50, 3000), {
+      thresholds: [{ kind: 'expr', expr: 'rps > 40', abortOnFail: false, windowMs: 2000 }],
+    });
+    plan.requests = plan.requests.map((r) => ({ ...r, checks: [{ kind: 'status', in: [201] }] }));
+    const s = await runLoad(plan);
+    expect(s.requests.total).toBe(150);
+    // The window is the last two released seconds of the series (the last one is the drain), not the run.
+    const lastTwo = s.series.slice(-2).reduce((n, x) => n + x.achievedRate, 0);
+    expect(s.series.length).toBeGreaterThanOrEqual(3);
+    expect(s.thresholds).toEqual([
+      expect.objectContaining({ expr: 'rps > 40', ok: lastTwo / 2 > 40, value: lastTwo / 2 }),
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * `runLoad`: spreads a plan over worker threads, merges what they measure,
+ * `runLoad`: spreads a plan over worker threads (a one-worker plan runs its
+ * generator in this thread, through the same message protocol), merges what they measure,
  * evaluates thresholds each second, and returns the stable summary. Every
  * run stops by itself: at the end of its schedule, on an aborting threshold
  * or the caller's signal (workers get a short grace), and in any case at a
@@ -20,7 +21,8 @@ import { isOpenModel, plannedDurationMs, plannedIterations } from '../schedule.t
 import { evaluateThresholds, type MetricsView } from '../thresholds/index.ts';
 import type { LoadPlan, LoadSummary } from '../types.ts';
 import { Aggregator, type MergedSecond, viewOf } from './aggregate.ts';
-import type { FromWorker, RequestStats, WorkerInit } from './protocol.ts';
+import { InlineWorker } from './inline.ts';
+import type { FromWorker, RequestStats, ToWorker, WorkerInit } from './protocol.ts';
 import type { LiveStatus, RunOptions } from './types.ts';
 import { invalidReasons } from './validity.ts';
 
@@ -48,20 +50,34 @@ export function workerCount(plan: LoadPlan): number {
  */
 export async function runLoad(plan: LoadPlan, options: RunOptions = {}): Promise<LoadSummary> {
   const count = workerCount(plan);
-  const ringSeconds = Math.max(1, ...plan.thresholds.map((t) => Math.ceil((t.windowMs ?? 0) / 1000)));
+  const ringSeconds = Math.max(0, ...plan.thresholds.map((t) => Math.ceil((t.windowMs ?? 0) / 1000)));
   const agg = new Aggregator(plan.executor, count, ringSeconds);
   const workers = await startWorkers(plan, count, options.baseDir ?? process.cwd());
   const state = new RunState(plan, agg, workers, options);
   return state.run();
 }
 
-async function startWorkers(plan: LoadPlan, count: number, baseDir: string): Promise<Worker[]> {
+/**
+ * What `RunState` needs of a worker: a `Worker` thread, or an `InlineWorker`
+ * in this thread when the plan runs on one worker.
+ */
+interface GeneratorHandle {
+  on(event: 'message', listener: (m: FromWorker) => void): unknown;
+  once(event: 'error', listener: (err: Error) => void): unknown;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  off(event: 'message', listener: (m: FromWorker) => void): unknown;
+  postMessage(m: ToWorker): void;
+  terminate(): Promise<number>;
+}
+
+async function startWorkers(plan: LoadPlan, count: number, baseDir: string): Promise<GeneratorHandle[]> {
   const url = new URL('./worker.ts', import.meta.url);
-  const workers: Worker[] = [];
+  const workers: GeneratorHandle[] = [];
   const ready: Promise<void>[] = [];
   for (let index = 0; index < count; index++) {
     const init: WorkerInit = { plan, index, count, baseDir };
-    const w = new Worker(url, { workerData: init });
+    // One worker: no second isolate (memory, start-up); its timing signals then include this thread's merging.
+    const w: GeneratorHandle = count === 1 ? new InlineWorker(init) : new Worker(url, { workerData: init });
     workers.push(w);
     ready.push(
       new Promise((resolve, reject) => {
@@ -72,7 +88,7 @@ async function startWorkers(plan: LoadPlan, count: number, baseDir: string): Pro
         };
         w.on('message', onMessage);
         w.once('error', reject);
-        w.once('exit', (code) =>
+        w.once('exit', (code: number) =>
           reject(new Error(`load worker exited with code ${code} before it was ready`)),
         );
       }),
@@ -90,7 +106,7 @@ async function startWorkers(plan: LoadPlan, count: number, baseDir: string): Pro
 class RunState {
   readonly #plan: LoadPlan;
   readonly #agg: Aggregator;
-  readonly #workers: Worker[];
+  readonly #workers: GeneratorHandle[];
   readonly #options: RunOptions;
   readonly #perRequest = new Map<
     string,
@@ -105,7 +121,7 @@ class RunState {
   #startEpoch = 0;
   #endEpoch = 0;
 
-  constructor(plan: LoadPlan, agg: Aggregator, workers: Worker[], options: RunOptions) {
+  constructor(plan: LoadPlan, agg: Aggregator, workers: GeneratorHandle[], options: RunOptions) {
     this.#plan = plan;
     this.#agg = agg;
     this.#workers = workers;
@@ -140,7 +156,7 @@ class RunState {
   }
 
   /** Resolves when the worker has exited; feeds its messages to the aggregate. */
-  #watch(w: Worker, index: number): Promise<void> {
+  #watch(w: GeneratorHandle, index: number): Promise<void> {
     return new Promise((resolve) => {
       let done = false;
       w.on('message', (m: FromWorker) => {
@@ -190,8 +206,8 @@ class RunState {
         elapsedMs: (m.second + 1) * 1000,
         targetRate: sample.targetRate,
         achievedRate: sample.achievedRate,
-        p50: percentileMs(m.tally.latency, 50),
-        p99: percentileMs(m.tally.latency, 99),
+        p50: m.p50Ms,
+        p99: m.p99Ms,
         errors: whole.failed,
         inFlight: m.inFlight,
         dropped: whole.dropped,
@@ -231,12 +247,7 @@ class RunState {
       openModel: open,
       lagP99Ms: percentileMs(whole.lag, 99),
       dropped: whole.dropped,
-      seconds: this.#agg.seconds.map((s) => ({
-        eventLoopDelayP99Ms: s.eventLoopDelayP99Ms,
-        elu: s.elu,
-        capHit: s.capHit,
-        maxQueued: s.maxQueued,
-      })),
+      seconds: this.#agg.seconds,
       maxConnections: plan.http.maxConnections,
       workers: this.#workers.length,
       workerFailures: this.#failures,

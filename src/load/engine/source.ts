@@ -4,7 +4,7 @@
  * the generator depends on one small interface.
  */
 import type { RequestOutcome } from '../http/index.ts';
-import { createIterationSource, type Iteration, judge, needsBody } from '../scenario/index.ts';
+import { createIterationSource, type Iteration, judge, needsBody, needsHeaders } from '../scenario/index.ts';
 import type { ErrorKind, LoadPlan, RequestTemplate } from '../types.ts';
 
 export type { Iteration };
@@ -16,6 +16,8 @@ export interface WorkerSource {
   judge(template: RequestTemplate, outcome: RequestOutcome): ErrorKind | undefined;
   /** Response bodies must be kept (some request has a body check). */
   keepBody: boolean;
+  /** Response header records must be built (some request has a header check). */
+  keepHeaders: boolean;
 }
 
 /** Creates the iteration source for worker `index` of `count`. */
@@ -26,5 +28,5 @@ export async function createWorkerSource(
 ): Promise<WorkerSource> {
   if (plan.requests.length === 0) throw new Error(`load test ${plan.name} has no requests`);
   const source = await createIterationSource(plan, worker, baseDir);
-  return { next: () => source.next(), judge, keepBody: needsBody(plan) };
+  return { next: () => source.next(), judge, keepBody: needsBody(plan), keepHeaders: needsHeaders(plan) };
 }
