@@ -23,6 +23,7 @@ import {
   type SloDefinition,
   type SloStatus,
 } from '../src/slo/model.ts';
+import { seededRandom } from '../src/slo/random.ts';
 import { prometheusSlo } from '../src/slo/rules-fixtures.ts';
 import { promDuration } from '../src/slo/rules-promql.ts';
 import {
@@ -61,18 +62,6 @@ function expectClose(
   );
 }
 
-/** mulberry32: a tiny deterministic PRNG, so the series is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Error ratio of minute `i` of `n`: a low baseline, two outages, a slow burn, and an incident at the end. */
 function errorRatioAt(i: number, n: number, noise: number): number {
   const fromEnd = n - i;
@@ -85,7 +74,7 @@ function errorRatioAt(i: number, n: number, noise: number): number {
 
 /** One synthetic series of `minutes` per-minute buckets ending at `end`. */
 function syntheticBuckets(end: number, minutes: number): SliBucket[] {
-  const random = prng(20240601);
+  const random = seededRandom(20240601);
   const buckets: SliBucket[] = [];
   for (let i = 0; i < minutes; i++) {
     const minute = end - (minutes - i) * MINUTE_MS;

@@ -6,18 +6,15 @@
  * overview shows the service's measured capacity.
  * The screenshot goes to test-output/screenshots/load-run.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LatencySummary, LoadSummary, SecondSample } from '../src/load/types.ts';
 import { type RunningServer, startServer } from '../src/server/index.ts';
 import { formatMs, formatRate } from '../web/src/load-data.ts';
+import { launchChromium, openPage as openBrowserPage, screenshot } from './helpers/browser.ts';
+import { buildWebUi, webBuildIsStale } from './helpers/web-build.ts';
 import { SPEC_SERVICE } from './server-harness.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const ADMIN = 'web-load-test-admin-token';
 const RATE = 200;
 /** The series the finished run reports: steady, one stall at second 6, a few errors. */
@@ -95,25 +92,6 @@ async function createRun(name: string): Promise<string> {
   return (await api<{ id: string }>('POST', '/api/v1/load/runs', { name, plan, service: 'checkout' })).id;
 }
 
-/** The newest web/src file is newer than the build: rebuild, or the pages under test would be missing. */
-function buildIsStale(): boolean {
-  const dist = path.join(ROOT, 'web', 'dist', 'index.html');
-  let built: number;
-  try {
-    built = statSync(dist).mtimeMs;
-  } catch {
-    return true;
-  }
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
-      ),
-    );
-  return newest(path.join(ROOT, 'web', 'src')) > built;
-}
-
 async function points(page: Page, testId: string): Promise<number> {
   const handle = await page.waitForFunction(
     (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points') ?? 0),
@@ -126,16 +104,8 @@ let finishedId: string;
 let runningId: string;
 
 beforeAll(async () => {
-  if (buildIsStale()) {
-    execFileSync(
-      process.execPath,
-      ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-      },
-    );
-  }
+  // Rebuild when web/src is newer, or the pages under test would be missing.
+  if (webBuildIsStale()) buildWebUi();
   server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -151,17 +121,7 @@ beforeAll(async () => {
   await api('PUT', `/api/v1/load/runs/${finishedId}/summary`, summaryOf(series));
   runningId = await createRun('checkout-ramp');
   await api('POST', `/api/v1/load/runs/${runningId}/seconds`, { samples: [second(0), second(1), second(2)] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -169,14 +129,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().includes('net::ERR_FAILED')) errors.push(msg.text());
-  });
-  return { page, errors };
+/** A page collecting errors; requests a test aborts on purpose (net::ERR_FAILED) are not errors. */
+function openPage(): Promise<{ page: Page; errors: string[] }> {
+  return openBrowserPage(browser, { ignoreConsoleError: (text) => text.includes('net::ERR_FAILED') });
 }
 
 /** Series drawn on the latency chart (p50, p90, p99, max, service p99) per second. */
@@ -217,7 +172,7 @@ describe('load-test pages in Chromium', () => {
     const thresholds = page.locator('[data-testid="run-thresholds"] tr');
     expect(await thresholds.count()).toBe(summary.thresholds.length);
     expect(await page.getByTestId('run-verdict').textContent()).toBe('thresholds failed');
-    await page.screenshot({ path: path.join(SHOTS, 'load-run.png'), fullPage: true });
+    await screenshot(page, 'load-run.png');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -6,19 +6,19 @@
  * also copied to docs/screenshots for the README (kept out of ordinary runs so a
  * test run leaves the work tree clean).
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/index.ts';
 import { startServer } from '../src/server/index.ts';
 import type { AlertEventDto, SloSummary } from '../src/server/schemas.ts';
 import type { SloDefinition } from '../src/slo/model.ts';
 import { alertLabel, formatBudget, formatObjective, formatSli } from '../web/src/format.ts';
+import { launchChromium, openPage as openBrowserPage, screenshot } from './helpers/browser.ts';
+import { buildWebUi, webBuildExists } from './helpers/web-build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const DOCS_SHOTS = path.join(ROOT, 'docs', 'screenshots');
 const ADMIN = 'web-ui-test-admin-token';
 const MINUTE = 60_000;
@@ -69,20 +69,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
   throw new Error(`gave up waiting for ${what}`);
 }
 
-async function ensureBuilt(): Promise<void> {
-  if (existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) return;
-  execFileSync(
-    process.execPath,
-    ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
-  );
-}
-
 beforeAll(async () => {
-  await ensureBuilt();
+  if (!webBuildExists()) buildWebUi();
   server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -106,18 +94,7 @@ beforeAll(async () => {
     const events = await api<AlertEventDto[]>(`/api/v1/slos/${target.name}/alerts`);
     return events.find((e) => e.to === 'firing');
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
   mkdirSync(DOCS_SHOTS, { recursive: true });
 });
 
@@ -126,19 +103,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  return { page, errors };
+function openPage(): Promise<{ page: Page; errors: string[] }> {
+  return openBrowserPage(browser);
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file, fullPage: true });
+  const file = await screenshot(page, name);
   if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(file, path.join(DOCS_SHOTS, name));
 }
 

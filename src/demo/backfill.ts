@@ -1,4 +1,4 @@
-import { DAY_MS, MINUTE_MS } from '../slo/model.ts';
+import { DAY_MS, MINUTE_MS, seededRandom } from '../slo/index.ts';
 
 /** One minute of synthetic history. */
 export interface BackfillMinute {
@@ -18,7 +18,7 @@ export interface BackfillMinute {
 export function backfillMinutes(now: number, days: number, errorBudget: number, seed = 1): BackfillMinute[] {
   const end = Math.floor(now / MINUTE_MS) * MINUTE_MS;
   const start = end - days * DAY_MS;
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const out: BackfillMinute[] = [];
   const sharp = end - Math.round(days * 0.6 * DAY_MS);
   const slow = end - Math.round(days * 0.25 * DAY_MS);
@@ -34,16 +34,4 @@ export function backfillMinutes(now: number, days: number, errorBudget: number, 
     out.push({ timestamp: t, good: total - bad, total });
   }
   return out;
-}
-
-/** A small seeded PRNG so backfills are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

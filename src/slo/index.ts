@@ -6,6 +6,7 @@
 export * from './engine.ts';
 export type * from './model.ts';
 export { DAY_MS, HOUR_MS, MINUTE_MS } from './model.ts';
+export { seededRandom } from './random.ts';
 export { generatePrometheusRules, renderRules } from './rules.ts';
 export type * from './rules-types.ts';
 export {

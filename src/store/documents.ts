@@ -119,13 +119,9 @@ async function upsertServices(
     .from(services)
     .where(inArray(services.name, [...byName.keys()]));
   const known = new Map(existing.map((r) => [r.name, r.hash]));
-  const rows: (typeof services.$inferInsert)[] = [];
-  for (const [name, definition] of byName) {
-    const hash = hashJson(definition);
-    const status = statusOf(known.get(name), hash);
-    mark(`Service/${name}`, status);
-    if (status !== 'unchanged') rows.push({ name, definition, hash, updatedAt: now });
-  }
+  const rows: (typeof services.$inferInsert)[] = changedDefinitions(byName, known, 'Service', mark).map(
+    (c) => ({ ...c, updatedAt: now }),
+  );
   for (const part of chunk(rows, 4)) {
     await tx
       .insert(services)
@@ -154,14 +150,11 @@ async function upsertSlos(
     .from(slos)
     .where(inArray(slos.name, [...byName.keys()]));
   const known = new Map(existing.map((r) => [r.name, r.hash]));
-  const rows: (typeof slos.$inferInsert)[] = [];
-  for (const [name, definition] of byName) {
-    const hash = hashJson(definition);
-    const status = statusOf(known.get(name), hash);
-    mark(`SLO/${name}`, status);
-    if (status !== 'unchanged')
-      rows.push({ name, service: definition.service, definition, hash, updatedAt: now });
-  }
+  const rows: (typeof slos.$inferInsert)[] = changedDefinitions(byName, known, 'SLO', mark).map((c) => ({
+    ...c,
+    service: c.definition.service,
+    updatedAt: now,
+  }));
   for (const part of chunk(rows, 5)) {
     await tx
       .insert(slos)
@@ -176,6 +169,27 @@ async function upsertSlos(
         },
       });
   }
+}
+
+/**
+ * Hashes each definition, marks `Kind/name` with its status against the
+ * stored hashes, and returns the ones to write. Services and SLOs share this;
+ * their queries stay apart so each keeps its table's concrete Drizzle types.
+ */
+function changedDefinitions<T>(
+  byName: Map<string, T>,
+  stored: Map<string, string>,
+  kind: string,
+  mark: (key: string, status: Status) => void,
+): { name: string; definition: T; hash: string }[] {
+  const changed: { name: string; definition: T; hash: string }[] = [];
+  for (const [name, definition] of byName) {
+    const hash = hashJson(definition);
+    const status = statusOf(stored.get(name), hash);
+    mark(`${kind}/${name}`, status);
+    if (status !== 'unchanged') changed.push({ name, definition, hash });
+  }
+  return changed;
 }
 
 function statusOf(before: string | undefined, hash: string): Status {

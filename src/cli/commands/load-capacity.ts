@@ -6,15 +6,16 @@
  */
 import { writeFile } from 'node:fs/promises';
 import {
+  type CapacityOptions,
   type CapacityResult,
   type CapacityStep,
   capacityCriteria,
   findCapacity,
-} from '../../load/capacity.ts';
-import { runLoad } from '../../load/engine/index.ts';
-import { formatMs } from '../../load/report/index.ts';
-import type { LoadPlan } from '../../load/types.ts';
-import type { SloDefinition } from '../../slo/model.ts';
+  formatMs,
+  type LoadPlan,
+  runLoad,
+} from '../../load/index.ts';
+import type { SloDefinition } from '../../slo/index.ts';
 import { parseDuration } from '../../spec/index.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { createLiveView } from './load-live.ts';
@@ -43,17 +44,8 @@ export interface CapacityFlags extends PlanFlags {
   quiet?: boolean;
 }
 
-interface Settings {
-  latencyMs?: number;
-  errorRate?: number;
-  startRate: number;
-  ceiling: number;
-  stepDurationMs: number;
-  mode: 'step' | 'bisect';
-  stepFactor?: number;
-  stepAdd?: number;
-  precision?: number;
-}
+/** The search settings the flags give: the capacity options without the plan, SLO and callbacks. */
+type Settings = Omit<CapacityOptions, 'plan' | 'slo' | 'run' | 'onStep' | 'signal'>;
 
 /** `300ms`, `1s` or a bare number of milliseconds. */
 function parseLatency(text: string): number | undefined {

@@ -4,23 +4,10 @@
  * to stderr so stdout carries only the end-of-run summary.
  */
 import { createLogUpdate } from 'log-update';
-import { formatMs } from '../../load/report/index.ts';
-import type { SecondSample } from '../../load/types.ts';
-
-/** What the engine reports each second besides the sample (the engine's `LiveStatus`). */
-export interface LiveStatusLike {
-  elapsedMs: number;
-  targetRate: number;
-  achievedRate: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  inFlight: number;
-  dropped: number;
-}
+import { formatMs, type LiveStatus, type SecondSample } from '../../load/index.ts';
 
 /** One line of live status: `12s/30s  rate 500/500  p50 1.2 ms  p99 4.0 ms  errors 0  in-flight 3  dropped 0`. */
-export function formatLiveLine(live: LiveStatusLike, plannedMs: number | undefined): string {
+export function formatLiveLine(live: LiveStatus, plannedMs: number | undefined): string {
   const elapsed = `${Math.round(live.elapsedMs / 1000)}s${plannedMs ? `/${Math.round(plannedMs / 1000)}s` : ''}`;
   return [
     elapsed.padEnd(9),
@@ -40,7 +27,7 @@ function bar(fraction: number, width = 30): string {
 }
 
 export interface LiveView {
-  update(sample: SecondSample, live: LiveStatusLike): void;
+  update(sample: SecondSample, live: LiveStatus): void;
   /** Leaves the last frame on screen (TTY) and stops updating. */
   done(): void;
 }

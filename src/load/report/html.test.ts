@@ -4,18 +4,16 @@
  * errors, and user-supplied text cannot inject markup. A screenshot is kept at
  * test-output/screenshots/load-report.png.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage, screenshot } from '../../../test/helpers/browser.ts';
 import type { LatencySummary, LoadSummary, SecondSample } from '../types.ts';
 import { renderHtmlReport } from './html.ts';
 import { renderTextSummary } from './text.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
 /** Latency of a target answering in `base` ms that stalls for `stallMs` once (the wrk2 example). */
 function stallModel(base: number, stallMs: number, runMs: number) {
@@ -85,10 +83,7 @@ let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   dir = mkdtempSync(path.join(tmpdir(), 'ballast-report-'));
 });
 
@@ -102,12 +97,9 @@ describe('renderHtmlReport', () => {
     const summary = sampleSummary('checkout at 500 rps');
     const file = path.join(dir, 'report.html');
     writeFileSync(file, renderHtmlReport(summary));
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const { page, errors } = await openPage(browser, { viewport: { width: 1200, height: 900 } });
     const requests: string[] = [];
-    const errors: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector('#chart-spectrum canvas');
     const charts = ['chart-latency', 'chart-rate', 'chart-spectrum'];
@@ -128,8 +120,7 @@ describe('renderHtmlReport', () => {
     expect(await page.locator('.badge.bad').innerText()).toContain('NOT VALID');
     expect(errors).toEqual([]);
     expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, 'load-report.png'), fullPage: true });
+    await screenshot(page, 'load-report.png');
     await page.close();
   });
 
@@ -153,9 +144,7 @@ describe('renderHtmlReport', () => {
     const summary = { ...sampleSummary('empty'), series: [], spectrum: [] };
     const file = path.join(dir, 'empty.html');
     writeFileSync(file, renderHtmlReport(summary));
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await openPage(browser);
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector('#chart-spectrum canvas');
     expect(await page.locator('#chart-latency').innerText()).toBe('no data');
