@@ -16,13 +16,15 @@
  *
  * Hot path: plain TCP reads go through `onread` into one buffer shared by
  * every connection of the thread (no Readable stream, no Buffer per read; the
- * parser copies whatever must outlive the read), and each connection reuses
+ * parser copies whatever must outlive the read), plain TCP writes go through
+ * the libuv handle when Node allows it (direct-write.ts), and each connection reuses
  * one `ok: true` outcome record (the `done` callback must read it at once).
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { ErrorKind } from '../types.ts';
+import { directWriter, type StreamHandle, writeError } from './direct-write.ts';
 import { classifySocketError } from './errors.ts';
 import type { Pending, RequestOutcome } from './outcome.ts';
 import { NEED_MORE, PARSE_ERROR, ResponseParser } from './parser.ts';
@@ -88,6 +90,10 @@ export class Connection {
   private served = 0;
   private readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | undefined;
+  /** Plain TCP with direct writes available: the socket's libuv handle once connected (see direct-write.ts). */
+  private handle: StreamHandle | undefined;
+  /** Inside `cork()`: writes go through the stream so they leave as one writev. */
+  private corked = false;
   private readonly outcome: OkOutcome = {
     ok: true,
     status: 0,
@@ -149,23 +155,42 @@ export class Connection {
 
   /** Buffers the following writes until `uncork` (several pipelined requests in one write). */
   cork(): void {
+    this.corked = true;
     this.socket.cork();
   }
 
   uncork(): void {
+    this.corked = false;
     this.socket.uncork();
   }
 
   private write(p: Pending): void {
     p.sentAt = performance.now();
-    this.socket.write((p.req as { bytes: Buffer }).bytes);
+    const bytes = (p.req as { bytes: Buffer }).bytes;
+    const h = this.handle;
+    // Direct only while the stream holds nothing of ours: its buffered bytes must go first.
+    if (h !== undefined && !this.corked && this.socket.writableLength === 0) {
+      const err = (directWriter as NonNullable<typeof directWriter>).write(h, bytes, this.onWriteError);
+      if (err !== 0) {
+        // Like socket.write: report the failure later, never from inside send().
+        this.handle = undefined;
+        process.nextTick(this.onWriteError, writeError(err));
+      }
+      return;
+    }
+    this.socket.write(bytes);
   }
+
+  private readonly onWriteError = (err: NodeJS.ErrnoException): void => {
+    this.onError(err);
+  };
 
   private onReady(): void {
     this.ready = true;
-    if (this.pending.length > 1) this.socket.cork();
+    if (directWriter !== undefined && !this.secure) this.handle = directWriter.handleOf(this.socket);
+    if (this.pending.length > 1) this.cork();
     for (const p of this.pending) this.write(p);
-    if (this.pending.length > 1) this.socket.uncork();
+    if (this.pending.length > 1) this.uncork();
   }
 
   private readonly onRead = (n: number, buf: Uint8Array): boolean => {
@@ -264,6 +289,7 @@ export class Connection {
   private terminate(headKind: Outcome, restKind: Outcome, message: string): void {
     if (this.dead) return;
     this.dead = true;
+    this.handle = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.socket.destroy();

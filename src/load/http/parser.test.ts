@@ -275,6 +275,21 @@ describe('ResponseParser without keepHeaders (the load path)', () => {
       expected: { done: true, status: 503 },
     },
     {
+      name: 'a head with more lines than the scan records (128) still finds a late content-length',
+      raw: `HTTP/1.1 200 OK\r\n${'X-Filler: 1\r\n'.repeat(200)}Content-Length: 3\r\n\r\nabc`,
+      expected: { done: true, status: 200, body: 'abc', shouldClose: false },
+    },
+    {
+      name: 'line ends at odd and even offsets are all found (one-letter names and empty values)',
+      raw: 'HTTP/1.1 200 OK\r\nA:\r\nBB:\r\nC: 1\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi',
+      expected: { done: true, status: 200, body: 'hi', shouldClose: true },
+    },
+    {
+      name: 'a bare CR inside a value does not end the line or the head',
+      raw: 'HTTP/1.1 200 OK\r\nX-Odd: a\rb\r\r\nContent-Length: 1\r\n\r\nz',
+      expected: { done: true, status: 200, body: 'z' },
+    },
+    {
       name: 'a header name that is not a token is still an error',
       raw: 'HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n',
       expected: { error: 'bad header name "bad name"' },
@@ -290,6 +305,22 @@ describe('ResponseParser without keepHeaders (the load path)', () => {
       expect(framing(c.raw, c.eof)).toMatchObject(c.expected);
     });
   }
+
+  it('a head split at any byte parses the same as a whole one (line ends of a carried head are re-scanned)', () => {
+    const raw =
+      'HTTP/1.1 200 OK\r\nServer: x\r\nDate: today\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok';
+    const buf = Buffer.from(raw, 'latin1');
+    const results: unknown[] = [];
+    for (let cut = 1; cut < buf.length; cut++) {
+      const parser = new ResponseParser(true, false);
+      const a = parser.execute(buf.subarray(0, cut), 0);
+      const b = a === NEED_MORE ? parser.execute(buf.subarray(cut), 0) : a;
+      results.push([b !== NEED_MORE && b !== PARSE_ERROR, parser.status, parser.body()?.toString()]);
+    }
+    expect(new Set(results.map((r) => JSON.stringify(r)))).toEqual(
+      new Set([JSON.stringify([true, 200, 'ok'])]),
+    );
+  });
 
   it('builds no header record: headers is the shared empty record', () => {
     const r = framing('HTTP/1.1 200 OK\r\nX-Request-Id: 7\r\nContent-Length: 0\r\n\r\n');

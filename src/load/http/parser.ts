@@ -21,7 +21,6 @@ const MAX_HEAD = 64 * 1024;
 const MAX_TRAILER = 16 * 1024;
 /** Larger than any body a load test should see; guards the hex accumulator. */
 const MAX_CHUNK = 2 ** 40;
-const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 const S_HEAD = 0;
 const S_LENGTH = 1;
@@ -227,9 +226,9 @@ export class ResponseParser {
       start = from;
       this.bytes += from - off;
     }
-    let idx = data.indexOf(CRLFCRLF, from);
-    // `buf` may be a reused read buffer: a match past `end` is stale bytes of an earlier read.
-    if (idx + 4 > dataEnd) idx = -1;
+    const idx = headEndOf(data, from, dataEnd);
+    // Line ends were recorded from `from`, not from the start of a carried head.
+    if (carried > 0) lineCount = -1;
     if (idx < 0) {
       if (dataEnd - start > MAX_HEAD) return this.fail('response head too large');
       this.bytes += dataEnd - start - carried;
@@ -251,7 +250,10 @@ export class ResponseParser {
    * headers. The header record is built only with `keepHeaders`.
    */
   private applyHead(data: Buffer, start: number, end: number): number {
-    let lineEnd = lineEndOf(data, start, end);
+    // Line ends recorded by headEndOf when it scanned this head from its start, else found here.
+    const known = lineCount > 0 ? lineCount : 0;
+    let li = 0;
+    let lineEnd = known > 0 ? (lineEnds[li++] as number) : lineEndOf(data, start, end);
     const status = statusOf(data, start, lineEnd);
     if (status < 0) {
       return this.fail(
@@ -266,15 +268,18 @@ export class ResponseParser {
     this.connClose = false;
     this.connKeepAlive = false;
     for (let pos = lineEnd + 2; pos < end; pos = lineEnd + 2) {
-      lineEnd = lineEndOf(data, pos, end);
+      lineEnd = li < known ? (lineEnds[li++] as number) : lineEndOf(data, pos, end);
       let i = pos;
       while (i < lineEnd && TOKEN[data[i] as number] === 1) i++;
       if (i === pos || data[i] !== COLON) return this.badHeaderLine(data, pos, lineEnd);
+      const n = i - pos;
+      // Only the framing headers' values (names of 10, 14 or 17 bytes) are read unless headers are kept.
+      if (headers === undefined && n !== 14 && n !== 10 && n !== 17) continue;
       let vs = i + 1;
       let ve = lineEnd;
       while (vs < ve && (data[vs] === SP || data[vs] === HT)) vs++;
       while (ve > vs && (data[ve - 1] === SP || data[ve - 1] === HT)) ve--;
-      const r = this.framingHeader(data, pos, i - pos, vs, ve);
+      const r = this.framingHeader(data, pos, n, vs, ve);
       if (r < 0) return r;
       if (headers !== undefined) {
         const name = data.toString('latin1', pos, i).toLowerCase();
@@ -368,6 +373,46 @@ export const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<st
 const TOKEN = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
   TOKEN[c.charCodeAt(0)] = 1;
+}
+
+/** Most line ends `headEndOf` records; a head with more lines is re-scanned by `lineEndOf`. */
+const LINE_CAP = 128;
+/** The CR positions of the lines of the head `headEndOf` last found (status line first). */
+const lineEnds = new Int32Array(LINE_CAP);
+/** How many entries of `lineEnds` belong to that head; -1 when they must not be used. */
+let lineCount = -1;
+
+/**
+ * Index of the first CRLFCRLF in `[from, end)`, or -1; records the CRLF of each
+ * line on the way (`lineEnds`) so `applyHead` need not scan the bytes again.
+ * A JS scan rather than `Buffer.indexOf` (whose native call cost more than the
+ * scan of a ~150-byte head), bounded by `end` because `data` may be a reused
+ * read buffer holding stale bytes past it. It looks at every other byte: a
+ * CRLF covers two adjacent bytes, so one of them is always looked at.
+ */
+function headEndOf(data: Buffer, from: number, end: number): number {
+  let n = 0;
+  let prev = -3;
+  for (let k = from + 1; k < end; k += 2) {
+    const d = data[k];
+    let c: number;
+    if (d === LF) {
+      if (data[k - 1] !== CR) continue;
+      c = k - 1;
+    } else if (d === CR) {
+      if (k + 1 >= end || data[k + 1] !== LF) continue;
+      c = k;
+    } else continue;
+    if (c === prev + 2) {
+      lineCount = n <= LINE_CAP ? n : -1;
+      return prev;
+    }
+    if (n < LINE_CAP) lineEnds[n] = c;
+    n++;
+    prev = c;
+  }
+  lineCount = -1;
+  return -1;
 }
 
 /** Index of the CR of the next CRLF at or after `pos`, or `end`. */
