@@ -9,6 +9,11 @@ import { formatMs, type LiveStatus, type SecondSample } from '../../load/index.t
 /** One line of live status: `12s/30s  rate 500/500  p50 1.2 ms  p99 4.0 ms  errors 0  in-flight 3  dropped 0`. */
 export function formatLiveLine(live: LiveStatus, plannedMs: number | undefined): string {
   const elapsed = `${Math.round(live.elapsedMs / 1000)}s${plannedMs ? `/${Math.round(plannedMs / 1000)}s` : ''}`;
+  // Past the plan the generator only waits for answers still in flight: a rate
+  // of 0/0 there would read like an outage.
+  if (plannedMs !== undefined && live.elapsedMs > plannedMs + 500) {
+    return [elapsed.padEnd(9), 'draining', `errors ${live.errors}`, `in-flight ${live.inFlight}`].join('  ');
+  }
   return [
     elapsed.padEnd(9),
     `rate ${live.achievedRate.toFixed(0)}/${live.targetRate.toFixed(0)} req/s`,

@@ -138,6 +138,23 @@ describe('capacitySettings', () => {
 });
 
 describe('formatLiveLine', () => {
+  it('says the run is draining once the planned time is over, instead of a zero rate', () => {
+    const live = {
+      elapsedMs: 4_000,
+      targetRate: 0,
+      achievedRate: 0,
+      p50: 0,
+      p99: 0,
+      errors: 2,
+      inFlight: 3,
+      dropped: 0,
+    };
+    const line = formatLiveLine(live, 3_000);
+    expect(line).toContain('draining');
+    expect(line).toContain('in-flight 3');
+    expect(line).not.toContain('req/s');
+  });
+
   it('shows elapsed over planned, target vs achieved, p50/p99, errors, in-flight and dropped', () => {
     const line = formatLiveLine(
       {
