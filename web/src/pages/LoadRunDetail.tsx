@@ -2,6 +2,7 @@ import { type ReactNode, useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import type { LoadSummary, SecondSample } from '../../../src/load/types.ts';
 import type { LoadRunDetail as Detail } from '../../../src/server/schemas.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { SpectrumChart } from '../components/SpectrumChart.tsx';
 import { TimeSeriesChart } from '../components/TimeSeriesChart.tsx';
@@ -138,25 +139,13 @@ function Problems({ summary: s }: { summary: LoadSummary }) {
   );
 }
 
-function Card({ title, hint, children }: { title: string; hint: string; children: ReactNode }) {
-  return (
-    <section className="panel chart-card">
-      <header className="panel-head">
-        <h3>{title}</h3>
-        <span className="muted small">{hint}</span>
-      </header>
-      {children}
-    </section>
-  );
-}
-
 function RunCharts({ detail }: { detail: Detail }) {
   const cols = secondColumns(detail.run.startedAt, detail.seconds);
   const summary = detail.summary;
   const spectrum = useMemo(() => (summary ? spectrumPoints(summary) : undefined), [summary]);
   return (
     <>
-      <Card
+      <ChartCard
         title="Latency over time"
         hint="per second, from the intended send time (coordinated omission corrected)"
       >
@@ -175,8 +164,8 @@ function RunCharts({ detail }: { detail: Detail }) {
           fromZero
           height={260}
         />
-      </Card>
-      <Card title="Rate over time" hint="requests per second">
+      </ChartCard>
+      <ChartCard title="Rate over time" hint="requests per second">
         <TimeSeriesChart
           testId="chart-rate"
           times={cols.times}
@@ -188,14 +177,14 @@ function RunCharts({ detail }: { detail: Detail }) {
           format={(v) => formatRate(v)}
           fromZero
         />
-      </Card>
-      <Card title="Percentile spectrum" hint="1/(1−percentile) on a log axis, as HdrHistogram plots it">
+      </ChartCard>
+      <ChartCard title="Percentile spectrum" hint="1/(1−percentile) on a log axis, as HdrHistogram plots it">
         {spectrum ? (
           <SpectrumChart testId="chart-spectrum" points={spectrum} />
         ) : (
           <div className="empty muted">The spectrum appears when the run ends.</div>
         )}
-      </Card>
+      </ChartCard>
     </>
   );
 }

@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
 import type { SloDetailResponse } from '../api.ts';
 import { budgetRange, burnThresholds, historyColumns, sliRange } from '../chart-data.ts';
+import { ChartCard } from '../components/ChartCard.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { type ChartThreshold, TimeSeriesChart } from '../components/TimeSeriesChart.tsx';
 import { useHistory } from '../queries.ts';
@@ -25,18 +25,6 @@ const pctFmt = (digits: number) => (v: number) => `${v.toFixed(digits)}%`;
 const burnFmt = (v: number) =>
   Number.isInteger(v) || Math.abs(v) >= 10 ? `${v.toFixed(0)}×` : `${v.toFixed(1)}×`;
 
-function Card({ title, hint, children }: { title: string; hint: string; children: ReactNode }) {
-  return (
-    <section className="panel chart-card">
-      <header className="panel-head">
-        <h3>{title}</h3>
-        <span className="muted small">{hint}</span>
-      </header>
-      {children}
-    </section>
-  );
-}
-
 /** The error-budget burn-down over the SLO's whole window. */
 export function BudgetChart({ detail }: { detail: SloDetailResponse }) {
   const { window } = detail.summary.status;
@@ -44,7 +32,7 @@ export function BudgetChart({ detail }: { detail: SloDetailResponse }) {
   const history = useHistory(detail.definition.name, span);
   const cols = history.data ? historyColumns(history.data) : undefined;
   return (
-    <Card title="Error budget burn-down" hint={`remaining over the ${detail.summary.window} window`}>
+    <ChartCard title="Error budget burn-down" hint={`remaining over the ${detail.summary.window} window`}>
       {history.error ? <ErrorPanel error={history.error} /> : null}
       {cols && (
         <TimeSeriesChart
@@ -58,7 +46,7 @@ export function BudgetChart({ detail }: { detail: SloDetailResponse }) {
           yRange={budgetRange(cols.budgetPct)}
         />
       )}
-    </Card>
+    </ChartCard>
   );
 }
 
@@ -82,7 +70,7 @@ export function RangeCharts({ detail, rangeMs }: { detail: SloDetailResponse; ra
   });
   return (
     <>
-      <Card title="SLI" hint={`against the ${objectivePct.toFixed(2).replace(/\.?0+$/, '')}% objective`}>
+      <ChartCard title="SLI" hint={`against the ${objectivePct.toFixed(2).replace(/\.?0+$/, '')}% objective`}>
         <TimeSeriesChart
           testId="chart-sli"
           times={cols.times}
@@ -92,8 +80,8 @@ export function RangeCharts({ detail, rangeMs }: { detail: SloDetailResponse; ra
           yRange={sliRange(cols.sliPct, objectivePct)}
           height={260}
         />
-      </Card>
-      <Card title="Burn rate" hint="per alert window; dashed lines are alert thresholds">
+      </ChartCard>
+      <ChartCard title="Burn rate" hint="per alert window; dashed lines are alert thresholds">
         <TimeSeriesChart
           testId="chart-burn"
           times={cols.times}
@@ -108,7 +96,7 @@ export function RangeCharts({ detail, rangeMs }: { detail: SloDetailResponse; ra
           fromZero
           height={260}
         />
-      </Card>
+      </ChartCard>
     </>
   );
 }
