@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   countAboveMs,
+  countsIndexOf,
   createHistogram,
   decodeHistogram,
   encodeHistogram,
+  HIGHEST_US,
+  LatencyRecorder,
   meanMs,
   mergeInto,
   percentileMs,
@@ -102,5 +105,39 @@ describe('histogram', () => {
     }
     expect(meanMs(h)).toBe(h.mean / 1000);
     expect(summarize(h).mean).toBe(h.mean / 1000);
+  });
+});
+
+describe('LatencyRecorder', () => {
+  it('finds the same counts index as hdr-histogram-js for every kind of value', () => {
+    const h = createHistogram();
+    const probes: number[] = [];
+    for (let us = 1; us <= 70_000; us++) probes.push(us);
+    for (let k = 11; k < 32; k++) for (const d of [-1, 0, 1]) probes.push(2 ** k + d);
+    for (const v of values(20_000, 7)) probes.push(Math.round(v * 1000));
+    probes.push(HIGHEST_US - 1, HIGHEST_US);
+    const mismatches = probes
+      .filter((us) => us >= 1 && us <= HIGHEST_US)
+      .filter((us) => countsIndexOf(us) !== h.countsArrayIndex(us));
+    expect(mismatches).toEqual([]);
+  });
+
+  it('drains into a histogram exactly what recording there directly gives, and starts empty again', () => {
+    const direct = createHistogram();
+    const viaRecorder = createHistogram();
+    const r = new LatencyRecorder();
+    const all = [...values(10_000, 3), 0, -5, Number.NaN, 2 * 3_600_000, 0.0004];
+    for (const v of all) {
+      recordMs(direct, v);
+      r.recordMs(v);
+    }
+    expect(r.count).toBe(all.length);
+    r.drainInto(viaRecorder);
+    expect(r.count).toBe(0);
+    expect(encodeHistogram(viaRecorder)).toBe(encodeHistogram(direct));
+    expect(summarize(viaRecorder)).toEqual(summarize(direct));
+    // Empty after the drain: a second drain adds nothing.
+    r.drainInto(viaRecorder);
+    expect(viaRecorder.totalCount).toBe(direct.totalCount);
   });
 });

@@ -6,10 +6,11 @@
  *
  * Hot path: a request is a preallocated `Slot` from a free list whose
  * `done` callback is bound once, so starting and finishing one allocates
- * nothing of ours; latencies go straight into per-second HDR histograms.
+ * nothing of ours; latencies go into `LatencyRecorder`s (cheap to record
+ * into), moved into HDR histograms once a second.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { createHistogram, encodeHistogram, type LatencyHistogram, recordMs } from '../histogram.ts';
+import { createHistogram, encodeHistogram, type LatencyHistogram, LatencyRecorder } from '../histogram.ts';
 import { HttpPool, type RequestOutcome } from '../http/index.ts';
 import { ArrivalCursor, isOpenModel, plannedDurationMs, shareOf, vusAt } from '../schedule.ts';
 import type { ErrorKind, LoadPlan, RequestTemplate } from '../types.ts';
@@ -32,7 +33,7 @@ class Slot {
 interface NameStats {
   total: number;
   failed: number;
-  latency: LatencyHistogram;
+  latency: LatencyRecorder;
 }
 
 /** Options a generator runs with. */
@@ -66,9 +67,16 @@ export class Generator {
   #secondTimer: NodeJS.Timeout | undefined;
   #finished: (() => void) | undefined;
   // This second's measurements.
-  #latency = createHistogram();
-  #service = createHistogram();
-  #lag = createHistogram();
+  #latency = new LatencyRecorder();
+  #service = new LatencyRecorder();
+  #lag = new LatencyRecorder();
+  /** Reused to encode a recorder's counts. */
+  readonly #encoder: LatencyHistogram = createHistogram();
+  /**
+   * With a single request, its per-name latency is the run's latency: kept by adding
+   * up the per-second histograms instead of recording every value twice.
+   */
+  readonly #runLatency: LatencyHistogram | undefined;
   #started = 0;
   #ok = 0;
   #failed = 0;
@@ -87,6 +95,7 @@ export class Generator {
 
   constructor(o: GeneratorOptions) {
     this.#plan = o.plan;
+    if (o.plan.requests.length === 1) this.#runLatency = createHistogram();
     this.#index = o.index;
     this.#count = o.count;
     this.#source = o.source;
@@ -150,12 +159,12 @@ export class Generator {
       const now = performance.now();
       for (const slot of this.#slots) {
         if (!slot.busy || !slot.template) continue;
-        recordMs(this.#latency, now - slot.intendedAt);
-        recordMs(this.#service, now - slot.startedAt);
+        this.#latency.recordMs(now - slot.intendedAt);
+        this.#service.recordMs(now - slot.startedAt);
         const stats = this.#nameStats(slot.template.name);
         stats.total += 1;
         stats.failed += 1;
-        recordMs(stats.latency, now - slot.intendedAt);
+        if (this.#runLatency === undefined) stats.latency.recordMs(now - slot.intendedAt);
       }
       this.#failed += forced;
       this.#errors.timeout = (this.#errors.timeout ?? 0) + forced;
@@ -178,7 +187,11 @@ export class Generator {
   perRequest(): Record<string, RequestStats> {
     const out: Record<string, RequestStats> = {};
     for (const [name, s] of this.#names)
-      out[name] = { total: s.total, failed: s.failed, latency: encodeHistogram(s.latency) };
+      out[name] = {
+        total: s.total,
+        failed: s.failed,
+        latency: this.#runLatency ? encodeHistogram(this.#runLatency) : this.#encode(s.latency),
+      };
     return out;
   }
 
@@ -230,9 +243,11 @@ export class Generator {
     this.#timer = setTimeout(this.#adjustVus, Math.min(100, Math.max(1, this.#end - now)));
   };
 
-  /** A VU finished an iteration: loop, or retire if the ramp no longer wants it. */
-  #continueVu(vu: number): void {
-    const now = performance.now();
+  /**
+   * A VU finished an iteration at `now` (the completion's timestamp, taken in this
+   * same callback): loop, or retire if the ramp no longer wants it.
+   */
+  #continueVu(vu: number, now: number): void {
     if (this.#stopping || now >= this.#end || vu >= this.#vuWanted || this.#iterationsLeft <= 0) {
       this.#vusRunning -= 1;
       if (this.#iterationsLeft <= 0 && this.#inFlight === 0) this.#finishSchedule();
@@ -245,15 +260,19 @@ export class Generator {
 
   #startIteration(intendedAt: number, now: number, vu: number): void {
     const it = this.#source.next();
-    let pool = this.#pools.get(it.request.origin);
+    const origin = it.request.origin;
+    // Nearly every scenario has one origin: skip the map lookup for a repeat.
+    let pool = origin === this.#lastOrigin ? this.#lastPool : this.#pools.get(origin);
     if (!pool) {
       pool = new HttpPool(it.request.origin, {
         ...this.#plan.http,
         keepBody: this.#source.keepBody,
         keepHeaders: this.#source.keepHeaders,
       });
-      this.#pools.set(it.request.origin, pool);
+      this.#pools.set(origin, pool);
     }
+    this.#lastOrigin = origin;
+    this.#lastPool = pool;
     if (pool.queued >= MAX_QUEUED) {
       this.#dropped += 1;
       if (vu >= 0) this.#vusRunning -= 1;
@@ -266,9 +285,12 @@ export class Generator {
     slot.template = it.template;
     slot.vu = vu;
     if (this.#iterationsLeft !== Number.POSITIVE_INFINITY) this.#iterationsLeft -= 1;
-    const lag = now - intendedAt;
-    recordMs(this.#lag, lag);
-    if (lag > this.#maxLag) this.#maxLag = lag;
+    if (vu < 0) {
+      // Schedule lag exists only in the open model: a VU's iteration is intended when it starts.
+      const lag = now - intendedAt;
+      this.#lag.recordMs(lag);
+      if (lag > this.#maxLag) this.#maxLag = lag;
+    }
     this.#started += 1;
     this.#inFlight += 1;
     pool.send(it.request, slot.done);
@@ -287,12 +309,12 @@ export class Generator {
     if (this.#closed || !slot.busy) return;
     const template = slot.template as RequestTemplate;
     const sentAt = o.sentAt ?? slot.startedAt;
-    recordMs(this.#latency, o.doneAt - slot.intendedAt);
-    recordMs(this.#service, o.doneAt - sentAt);
+    this.#latency.recordMs(o.doneAt - slot.intendedAt);
+    this.#service.recordMs(o.doneAt - sentAt);
     const kind = this.#source.judge(template, o);
     const stats = this.#nameStats(template.name);
     stats.total += 1;
-    recordMs(stats.latency, o.doneAt - slot.intendedAt);
+    if (this.#runLatency === undefined) stats.latency.recordMs(o.doneAt - slot.intendedAt);
     if (kind === undefined) this.#ok += 1;
     else {
       this.#failed += 1;
@@ -303,17 +325,34 @@ export class Generator {
     slot.template = undefined;
     this.#inFlight -= 1;
     this.#free.push(slot);
-    if (slot.vu >= 0) this.#continueVu(slot.vu);
+    if (slot.vu >= 0) this.#continueVu(slot.vu, o.doneAt);
+  }
+
+  /** The recorder's counts, encoded (and added to `alsoInto`); the recorder is emptied. */
+  #encode(r: LatencyRecorder, alsoInto?: LatencyHistogram): string {
+    this.#encoder.reset();
+    r.drainInto(this.#encoder);
+    if (alsoInto !== undefined && this.#encoder.totalCount > 0) alsoInto.add(this.#encoder);
+    return encodeHistogram(this.#encoder);
   }
 
   #nameStats(name: string): NameStats {
+    // Most scenarios have one request, or long runs of the same one: skip the map lookup.
+    if (name === this.#lastName && this.#lastStats !== undefined) return this.#lastStats;
     let s = this.#names.get(name);
     if (!s) {
-      s = { total: 0, failed: 0, latency: createHistogram() };
+      s = { total: 0, failed: 0, latency: new LatencyRecorder() };
       this.#names.set(name, s);
     }
+    this.#lastName = name;
+    this.#lastStats = s;
     return s;
   }
+
+  #lastOrigin = '';
+  #lastPool: HttpPool | undefined;
+  #lastName = '';
+  #lastStats: NameStats | undefined;
 
   // ── seconds ───────────────────────────────────────────────────────────
 
@@ -342,9 +381,9 @@ export class Generator {
       failed: this.#failed,
       errors: this.#errors,
       dropped: this.#dropped,
-      latency: encodeHistogram(this.#latency),
-      service: encodeHistogram(this.#service),
-      lag: encodeHistogram(this.#lag),
+      latency: this.#encode(this.#latency, this.#runLatency),
+      service: this.#encode(this.#service),
+      lag: this.#encode(this.#lag),
       maxLagMs: this.#maxLag,
       inFlight: this.#inFlight,
       eventLoopDelayP99Ms: eldP99,
@@ -353,9 +392,6 @@ export class Generator {
       maxQueued: Math.max(this.#maxQueued, queued),
     };
     this.#second += 1;
-    this.#latency.reset();
-    this.#service.reset();
-    this.#lag.reset();
     this.#started = 0;
     this.#ok = 0;
     this.#failed = 0;

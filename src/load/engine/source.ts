@@ -4,7 +4,10 @@
  * the generator depends on one small interface.
  */
 import type { RequestOutcome } from '../http/index.ts';
-import { createIterationSource, type Iteration, judge, needsBody, needsHeaders } from '../scenario/index.ts';
+// The scenario's runtime parts only: its index also registers the spec kind, which pulls in the
+// spec loader (yaml, zod), and every worker would pay for loading it.
+import { judge, needsBody, needsHeaders } from '../scenario/judge.ts';
+import { createIterationSource, type Iteration } from '../scenario/source.ts';
 import type { ErrorKind, LoadPlan, RequestTemplate } from '../types.ts';
 
 export type { Iteration };

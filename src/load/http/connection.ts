@@ -16,14 +16,16 @@
  *
  * Hot path: plain TCP reads go through `onread` into one buffer shared by
  * every connection of the thread (no Readable stream, no Buffer per read; the
- * parser copies whatever must outlive the read), plain TCP writes go through
- * the libuv handle when Node allows it (direct-write.ts), and each connection reuses
+ * parser copies whatever must outlive the read), straight from the libuv
+ * handle when Node allows it (direct-read.ts), plain TCP writes go through
+ * the libuv handle likewise (direct-write.ts), and each connection reuses
  * one `ok: true` outcome record (the `done` callback must read it at once).
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { ErrorKind } from '../types.ts';
+import { readDirectly } from './direct-read.ts';
 import { directWriter, type StreamHandle, writeError } from './direct-write.ts';
 import { classifySocketError } from './errors.ts';
 import type { Pending, RequestOutcome } from './outcome.ts';
@@ -63,6 +65,9 @@ type Outcome = ErrorKind | 'retry';
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/** The timestamp of the read callback running now (0 outside one); see `write`. */
+let callbackNow = 0;
+
 /** The reused success record of one connection. */
 interface OkOutcome {
   ok: true;
@@ -94,6 +99,8 @@ export class Connection {
   private handle: StreamHandle | undefined;
   /** Inside `cork()`: writes go through the stream so they leave as one writev. */
   private corked = false;
+  /** Some write went through the stream (which may still hold its bytes). */
+  private streamWrites = false;
   private readonly outcome: OkOutcome = {
     ok: true,
     status: 0,
@@ -165,11 +172,13 @@ export class Connection {
   }
 
   private write(p: Pending): void {
-    p.sentAt = performance.now();
+    // Inside a read callback the request goes out within a microsecond or two of the
+    // callback's timestamp: reuse it (service time may read that much longer, never shorter).
+    p.sentAt = callbackNow > 0 ? callbackNow : performance.now();
     const bytes = (p.req as { bytes: Buffer }).bytes;
     const h = this.handle;
     // Direct only while the stream holds nothing of ours: its buffered bytes must go first.
-    if (h !== undefined && !this.corked && this.socket.writableLength === 0) {
+    if (h !== undefined && !this.corked && (!this.streamWrites || this.socket.writableLength === 0)) {
       const err = (directWriter as NonNullable<typeof directWriter>).write(h, bytes, this.onWriteError);
       if (err !== 0) {
         // Like socket.write: report the failure later, never from inside send().
@@ -178,6 +187,7 @@ export class Connection {
       }
       return;
     }
+    this.streamWrites = true;
     this.socket.write(bytes);
   }
 
@@ -188,10 +198,15 @@ export class Connection {
   private onReady(): void {
     this.ready = true;
     if (directWriter !== undefined && !this.secure) this.handle = directWriter.handleOf(this.socket);
+    if (!this.secure) readDirectly(this.socket, this.onBytes);
     if (this.pending.length > 1) this.cork();
     for (const p of this.pending) this.write(p);
     if (this.pending.length > 1) this.uncork();
   }
+
+  private readonly onBytes = (n: number): void => {
+    this.onData(READ_BUFFER, n);
+  };
 
   private readonly onRead = (n: number, buf: Uint8Array): boolean => {
     this.onData(buf as Buffer, n);
@@ -201,6 +216,15 @@ export class Connection {
   /** Bytes `[0, end)` of `buf` arrived (`buf` may be reused after this returns). */
   private onData(buf: Buffer, end: number): void {
     const now = performance.now();
+    callbackNow = now;
+    try {
+      this.consume(buf, end, now);
+    } finally {
+      callbackNow = 0;
+    }
+  }
+
+  private consume(buf: Buffer, end: number, now: number): void {
     let off = 0;
     while (off < end && !this.dead) {
       const head = this.pending[0];
@@ -223,7 +247,8 @@ export class Connection {
 
   /** The oldest request got its full response. */
   private complete(now: number): void {
-    const p = this.pending.shift() as Pending;
+    // pop() when it is the only one: shift() on an array costs ~50 ns, a tenth of the client's own work per request.
+    const p = (this.pending.length === 1 ? this.pending.pop() : this.pending.shift()) as Pending;
     const parser = this.parser;
     const outcome = this.outcome;
     outcome.status = parser.status;

@@ -27,6 +27,7 @@
  */
 import type net from 'node:net';
 import { getSystemErrorName } from 'node:util';
+import { streamWrapBinding } from './stream-wrap.ts';
 
 /** The parts of a libuv stream handle (TCPWrap) used here. */
 export interface StreamHandle {
@@ -78,26 +79,12 @@ export interface DirectWriter {
 }
 
 function loadBinding(): StreamWrapBinding | undefined {
-  // Escape hatch (and the A/B switch of the benchmark): BALLAST_HTTP_STREAM_WRITES=1 keeps socket.write.
-  if (process.env.BALLAST_HTTP_STREAM_WRITES === '1') return undefined;
-  if (process.execArgv.includes('--pending-deprecation') || process.env.NODE_PENDING_DEPRECATION === '1') {
-    return undefined;
-  }
-  const binding = (process as unknown as { binding?: (name: string) => unknown }).binding;
-  if (typeof binding !== 'function') return undefined;
-  try {
-    const b = binding.call(process, 'stream_wrap') as Partial<StreamWrapBinding> | undefined;
-    if (
-      typeof b?.WriteWrap === 'function' &&
-      b.streamBaseState instanceof Int32Array &&
-      typeof b.kLastWriteWasAsync === 'number'
-    ) {
-      return b as StreamWrapBinding;
-    }
-  } catch {
-    // Not available (a future Node, or a runtime without process.binding): use socket.write.
-  }
-  return undefined;
+  const b = streamWrapBinding() as Partial<StreamWrapBinding> | undefined;
+  return typeof b?.WriteWrap === 'function' &&
+    b.streamBaseState instanceof Int32Array &&
+    typeof b.kLastWriteWasAsync === 'number'
+    ? (b as StreamWrapBinding)
+    : undefined;
 }
 
 function makeWriter(b: StreamWrapBinding): DirectWriter {

@@ -13,9 +13,9 @@ interface Parsed {
 function parseAll(
   raw: string,
   step: number,
-  opts: { head?: boolean; eof?: boolean } = {},
+  opts: { head?: boolean; eof?: boolean; keepHeaders?: boolean } = {},
 ): Parsed[] | string {
-  const parser = new ResponseParser(true, true);
+  const parser = new ResponseParser(true, opts.keepHeaders !== false);
   parser.headRequest = opts.head === true;
   const buf = Buffer.from(raw, 'latin1');
   const out: Parsed[] = [];
@@ -144,6 +144,14 @@ describe('ResponseParser', () => {
         expected: [ok(200, '', raw, { headers: { 'set-cookie': 'a=1, b=2', 'content-length': '0' } })],
       };
     })(),
+    (() => {
+      const raw = 'HTTP/1.1 200 OK\r\nX-A: a\nb\r\nContent-Length: 2\r\n\r\nhi';
+      return { name: 'a bare LF inside a value belongs to the value', raw, expected: [ok(200, 'hi', raw)] };
+    })(),
+    (() => {
+      const raw = '\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx';
+      return { name: 'an empty line before the status line is skipped', raw, expected: [ok(200, 'x', raw)] };
+    })(),
   ];
 
   for (const step of [0, 1, 3, 7]) {
@@ -206,6 +214,21 @@ describe('ResponseParser', () => {
       it(`${c.name} (fed ${step === 0 ? 'whole' : 'byte by byte'})`, () => {
         const result = parseAll(c.raw, step === 0 ? 0 : c.raw.length > 1000 ? 997 : 1);
         expect(result).toMatch(c.error);
+      });
+    }
+  }
+
+  // Without keepHeaders a whole head takes a one-pass path of its own: it must come to exactly the
+  // same results and errors as the general path, whatever the response and however it is fed.
+  const withoutHeaders = (r: Parsed[] | string) =>
+    typeof r === 'string' ? r : r.map(({ headers: _, ...rest }) => rest);
+  for (const step of [0, 1, 5]) {
+    for (const c of [...cases, ...bad]) {
+      it(`${c.name}: the same without keepHeaders (fed ${step === 0 ? 'whole' : `${step} byte(s) at a time`})`, () => {
+        const opts = { head: 'head' in c && c.head === true, eof: 'eof' in c && c.eof === true };
+        const general = parseAll(c.raw, step, opts);
+        const load = parseAll(c.raw, step, { ...opts, keepHeaders: false });
+        expect(withoutHeaders(load)).toEqual(withoutHeaders(general));
       });
     }
   }

@@ -1,5 +1,3 @@
-/** Helpers for the http client's tests: real servers on loopback ports and promise wrappers. */
-import type { Server } from 'node:net';
 import type { HttpOptions } from '../types.ts';
 import type { RequestOutcome } from './outcome.ts';
 import type { HttpPool } from './pool.ts';
@@ -14,19 +12,7 @@ export const testOptions: HttpOptions = {
   keepAlive: true,
 };
 
-/** Listens on an ephemeral 127.0.0.1 port and returns it. */
-export async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('server has no port');
-  return addr.port;
-}
-
-/** Closes a server, destroying its open sockets first so the close does not wait on keep-alive. */
-export async function closeServer(server: Server & { closeAllConnections?: () => void }): Promise<void> {
-  server.closeAllConnections?.();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
+export { closeServer, listen } from '../../../test/helpers/servers.ts';
 
 /** Sends one request and resolves with its outcome. */
 export function sendOne(pool: HttpPool, req: PreparedRequest): Promise<RequestOutcome> {
