@@ -145,6 +145,9 @@ export type AlertState = 'ok' | 'firing' | 'no_data' | 'insufficient_data';
 
 /** The alert state of one severity of one SLO at one evaluation. */
 export interface AlertStatus {
+  /** Absent: `slo`. */
+  source?: AlertSource;
+  /** The SLO's name, or the check's when `source` is `check`. */
   slo: string;
   severity: string;
   state: AlertState;
@@ -153,8 +156,14 @@ export interface AlertStatus {
   since: number;
 }
 
+/** What raised an alert: an SLO's burn rate, or a synthetic check crossing its failure threshold. */
+export type AlertSource = 'slo' | 'check';
+
 /** An alert state change: the event the incident module will consume. */
 export interface AlertTransition {
+  /** Absent: `slo`. */
+  source?: AlertSource;
+  /** The SLO's name, or the check's when `source` is `check`. */
   slo: string;
   service: string;
   severity: string;

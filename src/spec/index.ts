@@ -6,5 +6,20 @@ export { defaultAlerting } from './alerting.ts';
 export type { LoadedDocument } from './classify.ts';
 export { type Diagnostic, formatDiagnostic, hasErrors } from './diagnostics.ts';
 export { formatDuration, parseCalendarDuration, parseDuration } from './duration.ts';
+export {
+  countField,
+  durationField,
+  metadataSchema,
+  NAME_PATTERN,
+  nonNegativeField,
+  positiveField,
+  regexField,
+} from './fields.ts';
 export { listSpecFiles, loadSpecDirectory, loadSpecSources, type SpecBundle } from './load.ts';
-export { type KindEntry, registerKind } from './registry.ts';
+export {
+  type BundleCheck,
+  type BundleView,
+  type KindEntry,
+  registerBundleCheck,
+  registerKind,
+} from './registry.ts';

@@ -6,6 +6,7 @@ import { buildModel, findDuplicates, type NameClaim, slothClaims } from './build
 import { classify, type LoadedDocument } from './classify.ts';
 import type { ValidDoc } from './context.ts';
 import { type Diagnostic, sortDiagnostics } from './diagnostics.ts';
+import { runBundleChecks } from './registry.ts';
 import { parseYamlSource } from './source.ts';
 
 /** Everything a spec set holds: raw documents, the derived model, and every problem found. */
@@ -43,6 +44,7 @@ export function loadSpecSources(sources: { file: string; content: string }[]): S
     valid.filter((v) => !losers.has(v.doc)),
     diagnostics,
   );
+  diagnostics.push(...runBundleChecks({ documents, ...model }));
   return { documents, ...model, diagnostics: sortDiagnostics(diagnostics) };
 }
 

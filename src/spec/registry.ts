@@ -3,6 +3,9 @@
  * which schema. Later capabilities register their `ballast.dev/v1` kinds here.
  */
 import type { z } from 'zod';
+import type { ServiceDefinition, SloDefinition } from '../slo/model.ts';
+import type { LoadedDocument } from './classify.ts';
+import type { Diagnostic } from './diagnostics.ts';
 import { openSloSchemas } from './schemas/openslo.ts';
 import { slothK8sSchema } from './schemas/sloth.ts';
 
@@ -32,6 +35,32 @@ export function kindsOf(apiVersion: string): Map<string, KindEntry> | undefined 
 
 export function knownApiVersions(): string[] {
   return [...registry.keys()];
+}
+
+/** What a bundle check sees: every document with a readable envelope, and the model built from them. */
+export interface BundleView {
+  documents: LoadedDocument[];
+  services: ServiceDefinition[];
+  slos: SloDefinition[];
+}
+
+/**
+ * A check across the whole spec set, run after the model is built, for the
+ * references a kind's schema cannot see (a Check naming an unknown service,
+ * an SLO naming an unknown Check). It must skip documents that fail their schema
+ * (those are already reported).
+ */
+export type BundleCheck = (bundle: BundleView) => Diagnostic[];
+
+const bundleChecks: BundleCheck[] = [];
+
+/** Adds a bundle check; capabilities register theirs on import, next to `registerKind`. */
+export function registerBundleCheck(check: BundleCheck): void {
+  if (!bundleChecks.includes(check)) bundleChecks.push(check);
+}
+
+export function runBundleChecks(bundle: BundleView): Diagnostic[] {
+  return bundleChecks.flatMap((check) => check(bundle));
 }
 
 for (const [kind, schema] of Object.entries(openSloSchemas)) {

@@ -1,6 +1,10 @@
-/** Alert history (append-only events) and the current state per SLO and severity. */
+/**
+ * Alert history (append-only events) and the current state per source, SLO
+ * (or check) and severity. Records of source `slo` carry no `source` field,
+ * so SLO alerts read exactly as they did before checks could raise alerts.
+ */
 import { and, asc, desc, eq, gte, type SQL, sql } from 'drizzle-orm';
-import type { AlertState, AlertStatus, AlertTransition } from '../slo/model.ts';
+import type { AlertSource, AlertState, AlertStatus, AlertTransition } from '../slo/model.ts';
 import type { Db } from './db.ts';
 import { alertEvents, alertState } from './schema.ts';
 import type { StoredAlertEvent } from './types.ts';
@@ -11,10 +15,12 @@ import type { StoredAlertEvent } from './types.ts';
  * in the history but does not overwrite a newer state.
  */
 export async function recordAlertTransition(db: Db, t: AlertTransition): Promise<StoredAlertEvent> {
+  const source: AlertSource = t.source ?? 'slo';
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(alertEvents)
       .values({
+        source,
         slo: t.slo,
         service: t.service,
         severity: t.severity,
@@ -27,9 +33,16 @@ export async function recordAlertTransition(db: Db, t: AlertTransition): Promise
       .returning();
     await tx
       .insert(alertState)
-      .values({ slo: t.slo, severity: t.severity, state: t.to, since: t.at, reason: t.reason ?? null })
+      .values({
+        source,
+        slo: t.slo,
+        severity: t.severity,
+        state: t.to,
+        since: t.at,
+        reason: t.reason ?? null,
+      })
       .onConflictDoUpdate({
-        target: [alertState.slo, alertState.severity],
+        target: [alertState.source, alertState.slo, alertState.severity],
         set: { state: sql`excluded.state`, since: sql`excluded.since`, reason: sql`excluded.reason` },
         setWhere: sql`${alertState.since} <= excluded.since`,
       });
@@ -39,15 +52,17 @@ export async function recordAlertTransition(db: Db, t: AlertTransition): Promise
 }
 
 /**
- * Alert events, oldest first. With `limit`, the most recent `limit` events
- * (still oldest first), which is what a history view wants.
+ * Alert events, oldest first, of every source unless `source` narrows them.
+ * With `limit`, the most recent `limit` events (still oldest first), which is
+ * what a history view wants.
  */
 export async function listAlertEvents(
   db: Db,
-  filter: { slo?: string; since?: number; limit?: number },
+  filter: { slo?: string; source?: AlertSource; since?: number; limit?: number },
 ): Promise<StoredAlertEvent[]> {
   const conditions: SQL[] = [];
   if (filter.slo !== undefined) conditions.push(eq(alertEvents.slo, filter.slo));
+  if (filter.source !== undefined) conditions.push(eq(alertEvents.source, filter.source));
   if (filter.since !== undefined) conditions.push(gte(alertEvents.at, filter.since));
   const where = conditions.length > 0 ? and(...conditions) : undefined;
   if (filter.limit === undefined) {
@@ -67,14 +82,19 @@ export async function listAlertEvents(
   return rows.reverse().map(toEvent);
 }
 
-/** The current alert state of every SLO and severity that ever changed state (optionally one SLO). */
+/**
+ * The current alert state of every SLO (and check) and severity that ever
+ * changed state, optionally of one name (both sources when an SLO and a check
+ * share it).
+ */
 export async function listAlertStates(db: Db, slo?: string): Promise<AlertStatus[]> {
   const rows = await db
     .select()
     .from(alertState)
     .where(slo === undefined ? undefined : eq(alertState.slo, slo))
-    .orderBy(asc(alertState.slo), asc(alertState.severity));
+    .orderBy(asc(alertState.slo), asc(alertState.severity), asc(alertState.source));
   return rows.map((r) => ({
+    ...sourceField(r.source),
     slo: r.slo,
     severity: r.severity,
     state: r.state as AlertState,
@@ -86,6 +106,7 @@ export async function listAlertStates(db: Db, slo?: string): Promise<AlertStatus
 function toEvent(row: typeof alertEvents.$inferSelect): StoredAlertEvent {
   return {
     id: row.id,
+    ...sourceField(row.source),
     slo: row.slo,
     service: row.service,
     severity: row.severity,
@@ -95,4 +116,9 @@ function toEvent(row: typeof alertEvents.$inferSelect): StoredAlertEvent {
     burnRates: row.burnRates,
     ...(row.reason === null ? {} : { reason: row.reason }),
   };
+}
+
+/** `source` appears only for checks: absent means `slo`, as the model defines it. */
+function sourceField(source: string): { source?: AlertSource } {
+  return source === 'check' ? { source: 'check' } : {};
 }

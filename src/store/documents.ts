@@ -16,7 +16,7 @@ export type ApplyInput = {
   slos: SloDefinition[];
 };
 
-type Status = 'created' | 'updated' | 'unchanged';
+export type Status = 'created' | 'updated' | 'unchanged';
 const RANK: Record<Status, number> = { unchanged: 0, updated: 1, created: 2 };
 
 /**
@@ -43,7 +43,7 @@ export async function applyDocuments(db: Db, input: ApplyInput, now: number): Pr
 }
 
 /** The last of several inputs with the same key wins (the spec loader reports duplicates). */
-function lastByKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+export function lastByKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
   const out = new Map<string, T>();
   for (const item of items) out.set(key(item), item);
   return out;
@@ -173,10 +173,10 @@ async function upsertSlos(
 
 /**
  * Hashes each definition, marks `Kind/name` with its status against the
- * stored hashes, and returns the ones to write. Services and SLOs share this;
+ * stored hashes, and returns the ones to write. Services, SLOs and checks share this;
  * their queries stay apart so each keeps its table's concrete Drizzle types.
  */
-function changedDefinitions<T>(
+export function changedDefinitions<T>(
   byName: Map<string, T>,
   stored: Map<string, string>,
   kind: string,

@@ -1,5 +1,15 @@
+import type { CheckDefinition, CheckResult, CheckStatus } from '../checks/types.ts';
+import type {
+  AlertRecord,
+  Incident,
+  IncidentState,
+  IncomingAlert,
+  Severity,
+  TimelineEntry,
+} from '../incidents/types.ts';
 import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type {
+  AlertSource,
   AlertStatus,
   AlertTransition,
   ServiceDefinition,
@@ -8,18 +18,27 @@ import type {
 } from '../slo/model.ts';
 import * as alerts from './alerts.ts';
 import * as buckets from './buckets.ts';
+import * as checks from './checks.ts';
 import type { Db } from './db.ts';
 import * as documents from './documents.ts';
+import * as incidents from './incidents.ts';
 import * as loadRuns from './load-runs.ts';
+import * as paging from './paging.ts';
 import * as tokens from './tokens.ts';
 import type {
   ApplyResult,
   CapacityRecord,
+  CheckDailyRecord,
+  CheckHealthRecord,
+  IntegrationRecord,
   LoadRunListRecord,
   LoadRunRecord,
   LoadRunStatus,
+  MaintenanceRow,
+  PageRow,
   Store,
   StoredAlertEvent,
+  StoredCheckResult,
   StoredDocument,
   TokenRecord,
   TokenRole,
@@ -91,10 +110,14 @@ export class DrizzleStore implements Store {
   recordAlertTransition(t: AlertTransition): Promise<StoredAlertEvent> {
     return alerts.recordAlertTransition(this.#open, t);
   }
-  listAlertEvents(filter: { slo?: string; since?: number; limit?: number }): Promise<StoredAlertEvent[]> {
+  listAlertEvents(filter: {
+    slo?: string;
+    source?: AlertSource;
+    since?: number;
+    limit?: number;
+  }): Promise<StoredAlertEvent[]> {
     return alerts.listAlertEvents(this.#open, filter);
   }
-  /** Current alert state per SLO and severity (not yet part of the `Store` interface). */
   listAlertStates(slo?: string): Promise<AlertStatus[]> {
     return alerts.listAlertStates(this.#open, slo);
   }
@@ -141,6 +164,127 @@ export class DrizzleStore implements Store {
   }
   latestCapacities(): Promise<CapacityRecord[]> {
     return loadRuns.latestCapacities(this.#open);
+  }
+
+  applyChecks(list: CheckDefinition[]): Promise<ApplyResult> {
+    return checks.applyChecks(this.#open, list, this.#now());
+  }
+  listChecks(): Promise<CheckDefinition[]> {
+    return checks.listChecks(this.#open);
+  }
+  getCheck(name: string): Promise<CheckDefinition | undefined> {
+    return checks.getCheck(this.#open, name);
+  }
+  addCheckResult(result: CheckResult): Promise<StoredCheckResult> {
+    return checks.addCheckResult(this.#open, result);
+  }
+  listCheckResults(
+    check: string,
+    filter?: { since?: number; until?: number; limit?: number; status?: CheckStatus },
+  ): Promise<StoredCheckResult[]> {
+    return checks.listCheckResults(this.#open, check, filter);
+  }
+  getCheckResult(id: number): Promise<StoredCheckResult | undefined> {
+    return checks.getCheckResult(this.#open, id);
+  }
+  latestCheckResults(): Promise<StoredCheckResult[]> {
+    return checks.latestCheckResults(this.#open);
+  }
+  listCheckDaily(filter: { check?: string; fromDay: number; toDay: number }): Promise<CheckDailyRecord[]> {
+    return checks.listCheckDaily(this.#open, filter);
+  }
+  saveCheckHealth(record: CheckHealthRecord): Promise<void> {
+    return checks.saveCheckHealth(this.#open, record);
+  }
+  listCheckHealth(): Promise<CheckHealthRecord[]> {
+    return checks.listCheckHealth(this.#open);
+  }
+  heartbeatKey(check: string): Promise<string> {
+    return checks.heartbeatKey(this.#open, check);
+  }
+  findHeartbeatByKey(key: string): Promise<string | undefined> {
+    return checks.findHeartbeatByKey(this.#open, key);
+  }
+  recordHeartbeat(check: string, at: number): Promise<void> {
+    return checks.recordHeartbeat(this.#open, check, at);
+  }
+  listHeartbeats(): Promise<{ check: string; lastPingAt: number; pings: number }[]> {
+    return checks.listHeartbeats(this.#open);
+  }
+
+  ingestAlert(alert: IncomingAlert, eventKey: string): Promise<{ record: AlertRecord; duplicate: boolean }> {
+    return incidents.ingestAlert(this.#open, alert, eventKey);
+  }
+  getAlert(dedupKey: string): Promise<AlertRecord | undefined> {
+    return incidents.getAlert(this.#open, dedupKey);
+  }
+  listAlerts(filter: {
+    incidentId?: number;
+    status?: AlertRecord['status'];
+    limit?: number;
+  }): Promise<AlertRecord[]> {
+    return incidents.listAlerts(this.#open, filter);
+  }
+  linkAlert(alertId: number, incidentId: number): Promise<void> {
+    return incidents.linkAlert(this.#open, alertId, incidentId);
+  }
+  createIncident(input: Omit<Incident, 'id'>): Promise<Incident> {
+    return incidents.createIncident(this.#open, input);
+  }
+  getIncident(id: number): Promise<Incident | undefined> {
+    return incidents.getIncident(this.#open, id);
+  }
+  updateIncident(incident: Incident, expectedUpdatedAt?: number): Promise<Incident | undefined> {
+    return incidents.updateIncident(this.#open, incident, expectedUpdatedAt);
+  }
+  listIncidents(filter: {
+    states?: IncidentState[];
+    severity?: Severity;
+    service?: string;
+    since?: number;
+    until?: number;
+    limit?: number;
+  }): Promise<Incident[]> {
+    return incidents.listIncidents(this.#open, filter);
+  }
+  addTimelineEntry(entry: Omit<TimelineEntry, 'id'>): Promise<TimelineEntry> {
+    return incidents.addTimelineEntry(this.#open, entry);
+  }
+  listTimeline(incidentId: number): Promise<TimelineEntry[]> {
+    return incidents.listTimeline(this.#open, incidentId);
+  }
+  addPage(page: Omit<PageRow, 'id'>): Promise<PageRow> {
+    return paging.addPage(this.#open, page);
+  }
+  acknowledgePages(incidentId: number, at: number, user?: string): Promise<number> {
+    return paging.acknowledgePages(this.#open, incidentId, at, user);
+  }
+  listPages(filter: {
+    incidentId?: number;
+    user?: string;
+    since?: number;
+    until?: number;
+    limit?: number;
+  }): Promise<PageRow[]> {
+    return paging.listPages(this.#open, filter);
+  }
+  addMaintenance(window: Omit<MaintenanceRow, 'id'>): Promise<MaintenanceRow> {
+    return paging.addMaintenance(this.#open, window);
+  }
+  listMaintenance(filter: { service?: string; from?: number; to?: number }): Promise<MaintenanceRow[]> {
+    return paging.listMaintenance(this.#open, filter);
+  }
+  endMaintenance(id: number, at: number): Promise<MaintenanceRow | undefined> {
+    return paging.endMaintenance(this.#open, id, at);
+  }
+  createIntegration(input: Omit<IntegrationRecord, 'key' | 'createdAt'>): Promise<IntegrationRecord> {
+    return incidents.createIntegration(this.#open, input, this.#now());
+  }
+  findIntegration(key: string): Promise<IntegrationRecord | undefined> {
+    return incidents.findIntegration(this.#open, key);
+  }
+  listIntegrations(): Promise<IntegrationRecord[]> {
+    return incidents.listIntegrations(this.#open);
   }
 
   /** Closes the database; calling it again returns the same promise. */

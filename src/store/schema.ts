@@ -9,6 +9,7 @@
  */
 import {
   bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -19,6 +20,8 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { CheckDefinition, CheckResult } from '../checks/types.ts';
+import type { BusinessImpact, IncomingAlert, Milestones, Roles, Task } from '../incidents/types.ts';
 import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type { ServiceDefinition, SloDefinition } from '../slo/model.ts';
 import type { CapacityStep } from './types.ts';
@@ -93,11 +96,19 @@ export const sliSamples = pgTable(
   (t) => [index('sli_samples_slo_at').on(t.slo, t.at)],
 );
 
+/**
+ * What raised an alert: `slo` (burn rate) or `check` (a synthetic check past
+ * its failure threshold; `slo` then holds the check's name). Rows written
+ * before checks existed read `slo` through the default.
+ */
+const alertSource = () => text('source').notNull().default('slo');
+
 /** Every alert state change, append-only: the alert history and the incident feed. */
 export const alertEvents = pgTable(
   'alert_events',
   {
     id: serial('id').primaryKey(),
+    source: alertSource(),
     slo: text('slo').notNull(),
     service: text('service').notNull(),
     severity: text('severity').notNull(),
@@ -110,17 +121,22 @@ export const alertEvents = pgTable(
   (t) => [index('alert_events_slo_at').on(t.slo, t.at), index('alert_events_at').on(t.at)],
 );
 
-/** The current alert state per SLO and severity, so a restart resumes where it stopped. */
+/**
+ * The current alert state per source, SLO (or check) and severity, so a
+ * restart resumes where it stopped. The source is part of the key so a check
+ * and an SLO of the same name keep separate states.
+ */
 export const alertState = pgTable(
   'alert_state',
   {
+    source: alertSource(),
     slo: text('slo').notNull(),
     severity: text('severity').notNull(),
     state: text('state').notNull(),
     since: epochMs('since').notNull(),
     reason: text('reason'),
   },
-  (t) => [primaryKey({ columns: [t.slo, t.severity] })],
+  (t) => [primaryKey({ columns: [t.source, t.slo, t.severity] })],
 );
 
 /** API tokens; only the sha256 of the secret is kept. */
@@ -181,4 +197,261 @@ export const serviceCapacity = pgTable(
     steps: jsonb('steps').$type<CapacityStep[]>().notNull(),
   },
   (t) => [index('service_capacity_service_at').on(t.service, t.measuredAt)],
+);
+
+/** Synthetic checks as applied (the mapped domain definition), like `slos`. */
+export const checks = pgTable(
+  'checks',
+  {
+    name: text('name').primaryKey(),
+    service: text('service').notNull(),
+    definition: jsonb('definition').$type<CheckDefinition>().notNull(),
+    /** `hashJson(definition)`: `applyChecks` compares it to report unchanged checks. */
+    hash: text('hash').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (t) => [index('checks_service').on(t.service)],
+);
+
+/** The parts of a `CheckResult` no query filters on, kept together as JSON. */
+export type CheckResultDetail = Pick<
+  CheckResult,
+  | 'error'
+  | 'conditions'
+  | 'phases'
+  | 'httpStatus'
+  | 'certificateNotAfter'
+  | 'attempts'
+  | 'steps'
+  | 'artifacts'
+>;
+
+/**
+ * Every check execution, append-only. Columns hold what lists filter and sort
+ * on; the rest of the result is `detail`. The index serves "a check's results,
+ * newest first" and "the newest result per check".
+ */
+export const checkResults = pgTable(
+  'check_results',
+  {
+    id: serial('id').primaryKey(),
+    check: text('check').notNull(),
+    service: text('service').notNull(),
+    location: text('location').notNull(),
+    type: text('type').notNull(),
+    startedAt: epochMs('started_at').notNull(),
+    durationMs: doublePrecision('duration_ms').notNull(),
+    /** pass | degraded | fail */
+    status: text('status').notNull(),
+    reason: text('reason'),
+    detail: jsonb('detail').$type<CheckResultDetail>().notNull(),
+  },
+  (t) => [index('check_results_check_started').on(t.check, t.startedAt.desc())],
+);
+
+/**
+ * Result counts per check and UTC day, added to in the transaction that
+ * appends the result, so uptime over months never scans the results.
+ */
+export const checkDaily = pgTable(
+  'check_daily',
+  {
+    check: text('check').notNull(),
+    /** UTC midnight, epoch ms. */
+    day: epochMs('day').notNull(),
+    pass: integer('pass').notNull(),
+    degraded: integer('degraded').notNull(),
+    fail: integer('fail').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.check, t.day] })],
+);
+
+/** Each check's failure/recovery threshold state, so a restart keeps counting where it stopped. */
+export const checkHealth = pgTable('check_health', {
+  check: text('check').primaryKey(),
+  /** passing | failing */
+  state: text('state').notNull(),
+  consecutiveFailures: integer('consecutive_failures').notNull(),
+  consecutivePasses: integer('consecutive_passes').notNull(),
+  since: epochMs('since').notNull(),
+  lastResultAt: epochMs('last_result_at'),
+});
+
+/** Heartbeat checks: the secret ping key and the latest ping. */
+export const heartbeats = pgTable('heartbeats', {
+  check: text('check').primaryKey(),
+  key: text('key').notNull().unique('heartbeats_key'),
+  lastPingAt: epochMs('last_ping_at'),
+  pings: integer('pings').notNull().default(0),
+});
+
+// ── incidents ─────────────────────────────────────────────────────────────
+
+/**
+ * Every alert event the intake accepted, append-only, written before it answers
+ * 2xx: the durable log. `event_key` (a hash of the sender's event) is unique, so
+ * a replayed event is recognised and changes nothing.
+ */
+export const alertEventsIn = pgTable('alert_events_in', {
+  id: serial('id').primaryKey(),
+  eventKey: text('event_key').notNull().unique('alert_events_in_event_key'),
+  receivedAt: epochMs('received_at').notNull(),
+  /** alertmanager | events-v2 | slo | check */
+  origin: text('origin').notNull(),
+  /** Integration key it came through; null for Ballast's own alerts. */
+  integration: text('integration'),
+  dedupKey: text('dedup_key').notNull(),
+  /** trigger | acknowledge | resolve */
+  action: text('action').notNull(),
+  /** The normalised event, whole. */
+  body: jsonb('body').$type<IncomingAlert>().notNull(),
+});
+
+/** The current state of each dedup key, moved by the events of `alert_events_in` in their transaction. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: serial('id').primaryKey(),
+    dedupKey: text('dedup_key').notNull().unique('alerts_dedup_key'),
+    origin: text('origin').notNull(),
+    /** firing | acknowledged | resolved */
+    status: text('status').notNull(),
+    summary: text('summary').notNull(),
+    severity: text('severity').notNull(),
+    service: text('service'),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    /** Start of the current episode (a re-fire after a resolve starts a new one). */
+    firstSeenAt: epochMs('first_seen_at').notNull(),
+    /** Time of the newest event applied; an older event does not move the record. */
+    lastSeenAt: epochMs('last_seen_at').notNull(),
+    resolvedAt: epochMs('resolved_at'),
+    /** The incident of the current episode. */
+    incidentId: integer('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    index('alerts_incident').on(t.incidentId),
+    index('alerts_status_last_seen').on(t.status, t.lastSeenAt),
+    index('alerts_last_seen').on(t.lastSeenAt),
+  ],
+);
+
+/**
+ * Incidents; their numbers are the ids. The parts only ever read and written
+ * whole with the incident (milestones, roles, impact, tasks, public updates)
+ * are JSON; lists filter on the columns.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: serial('id').primaryKey(),
+    title: text('title').notNull(),
+    state: text('state').notNull(),
+    severity: text('severity').notNull(),
+    /** high | low */
+    urgency: text('urgency').notNull(),
+    /** The service the incident is routed by. */
+    service: text('service'),
+    /** Every service affected. */
+    services: jsonb('services').$type<string[]>().notNull(),
+    escalationPolicy: text('escalation_policy'),
+    createdAt: epochMs('created_at').notNull(),
+    /** Compared by `updateIncident` for optimistic concurrency. */
+    updatedAt: epochMs('updated_at').notNull(),
+    milestones: jsonb('milestones').$type<Milestones>().notNull(),
+    roles: jsonb('roles').$type<Roles>().notNull(),
+    impact: jsonb('impact').$type<BusinessImpact>().notNull(),
+    tasks: jsonb('tasks').$type<Task[]>().notNull(),
+    mergedInto: integer('merged_into'),
+    declaredBy: text('declared_by'),
+    /** Markdown. */
+    postmortem: text('postmortem'),
+    publicUpdates: jsonb('public_updates').$type<{ at: number; body: string }[]>().notNull(),
+  },
+  (t) => [
+    index('incidents_state').on(t.state),
+    index('incidents_service_created').on(t.service, t.createdAt),
+    index('incidents_created').on(t.createdAt),
+  ],
+);
+
+/** What happened during an incident, append-only, read in `(at, id)` order. */
+export const incidentTimeline = pgTable(
+  'incident_timeline',
+  {
+    id: serial('id').primaryKey(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    at: epochMs('at').notNull(),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    text: text('text').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('incident_timeline_incident_at').on(t.incidentId, t.at, t.id)],
+);
+
+/** Intake integrations: the random key in an intake URL or Events v2 `routing_key`, and where its alerts go. */
+export const integrations = pgTable('integrations', {
+  key: text('key').primaryKey(),
+  name: text('name').notNull(),
+  /** alertmanager | events-v2 */
+  kind: text('kind').notNull(),
+  service: text('service'),
+  escalationPolicy: text('escalation_policy'),
+  createdAt: epochMs('created_at').notNull(),
+});
+
+// ── paging ────────────────────────────────────────────────────────────────
+
+/**
+ * Every page sent (or tried) about an incident, append-only but for
+ * `acknowledged_at`. `user` is null for a channel target (a Slack channel, a
+ * webhook). The indexes serve an incident's page log, a user's paging
+ * history, and all pages in a time range.
+ */
+export const pages = pgTable(
+  'pages',
+  {
+    id: serial('id').primaryKey(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    user: text('user'),
+    /** webhook | email | slack */
+    channel: text('channel').notNull(),
+    /** Where it went, as shown (secrets masked). */
+    target: text('target').notNull(),
+    at: epochMs('at').notNull(),
+    ok: boolean('ok').notNull(),
+    attempts: integer('attempts').notNull(),
+    error: text('error'),
+    /** Escalation step and round (0-based) that sent it. */
+    step: integer('step').notNull(),
+    round: integer('round').notNull(),
+    acknowledgedAt: epochMs('acknowledged_at'),
+  },
+  (t) => [
+    index('pages_incident_at').on(t.incidentId, t.at),
+    index('pages_user_at').on(t.user, t.at),
+    index('pages_at').on(t.at),
+  ],
+);
+
+/**
+ * Maintenance windows `[start, end)` of a service: alerts during one are
+ * recorded but page nobody. Ending one early lowers `end`.
+ */
+export const maintenanceWindows = pgTable(
+  'maintenance_windows',
+  {
+    id: serial('id').primaryKey(),
+    service: text('service').notNull(),
+    start: epochMs('start').notNull(),
+    end: epochMs('end').notNull(),
+    reason: text('reason'),
+    /** A user, or e.g. `chaos:EXPERIMENT`. */
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [index('maintenance_windows_service_start').on(t.service, t.start)],
 );

@@ -1,3 +1,12 @@
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDriver } from '../../test/helpers/databases.ts';
@@ -8,8 +17,54 @@ import {
   type SliBucket,
   type SloDefinition,
 } from '../slo/model.ts';
-import { type DrizzleStore, openStore } from './index.ts';
+import { type DrizzleStore, type OpenStoreOptions, openStore } from './index.ts';
 import { redactUrl } from './open.ts';
+
+const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/**
+ * A copy of the migrations folder holding only those before the one that gave
+ * alerts a source, so a test can build a database as an older Ballast left it.
+ */
+async function migrationsBeforeAlertSource(): Promise<{ folder: string; cleanup: () => Promise<void> }> {
+  const journal = JSON.parse(await readFile(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  const sqlOf = (tag: string) => readFile(join(MIGRATIONS, `${tag}.sql`), 'utf8');
+  const kept: { tag: string }[] = [];
+  for (const entry of journal.entries) {
+    if ((await sqlOf(entry.tag)).includes('"alert_state" ADD COLUMN "source"')) break;
+    kept.push(entry);
+  }
+  if (kept.length === journal.entries.length) throw new Error('no migration adds alert_state.source');
+  const folder = await mkdtemp(join(tmpdir(), 'ballast-migrations-'));
+  // The migrators read only the journal and the SQL files it names.
+  await mkdir(join(folder, 'meta'));
+  await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: kept }));
+  for (const { tag } of kept) await cp(join(MIGRATIONS, `${tag}.sql`), join(folder, `${tag}.sql`));
+  return { folder, cleanup: () => rm(folder, { recursive: true, force: true }) };
+}
+
+/** Migrates a database with the given folder only, then runs raw SQL on it, as an older Ballast would have. */
+async function prepareOldDatabase(options: OpenStoreOptions, folder: string, statements: string[]) {
+  if (options.databaseUrl) {
+    const client = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: folder });
+      for (const statement of statements) await client.unsafe(statement);
+    } finally {
+      await client.end({ timeout: 5 });
+    }
+    return;
+  }
+  const client = await PGlite.create(options.dataDir!);
+  try {
+    await migratePglite(drizzlePglite({ client }), { migrationsFolder: folder });
+    for (const statement of statements) await client.exec(statement);
+  } finally {
+    await client.close();
+  }
+}
 
 function service(name: string, description?: string): ServiceDefinition {
   return { name, labels: { team: 'sre' }, ...(description ? { description } : {}) };
@@ -293,6 +348,94 @@ forEachDriver('store', (h) => {
       { slo: 'state-a', severity: 'page', state: 'firing', since: T0 + 2000 },
     ]);
     expect(await store.listAlertEvents({ slo: 'state-a' })).toHaveLength(2);
+  });
+
+  it('keeps the alerts of a check apart from those of an SLO with the same name', async () => {
+    const common = { slo: 'shared-name', service: 'svc', severity: 'page', burnRates: {} };
+    const sloEvent = await store.recordAlertTransition({
+      ...common,
+      from: 'ok',
+      to: 'firing',
+      at: T0 + 1000,
+    });
+    const checkEvent = await store.recordAlertTransition({
+      ...common,
+      source: 'check',
+      from: 'ok',
+      to: 'firing',
+      at: T0 + 2000,
+      reason: '3 consecutive failures',
+    });
+    await store.recordAlertTransition({
+      ...common,
+      source: 'check',
+      from: 'firing',
+      to: 'ok',
+      at: T0 + 3000,
+    });
+    // An SLO event carries no source at all, exactly as before checks existed.
+    expect(sloEvent).not.toHaveProperty('source');
+    expect(checkEvent).toMatchObject({ source: 'check', reason: '3 consecutive failures' });
+    expect(await store.listAlertStates('shared-name')).toEqual([
+      { source: 'check', slo: 'shared-name', severity: 'page', state: 'ok', since: T0 + 3000 },
+      { slo: 'shared-name', severity: 'page', state: 'firing', since: T0 + 1000 },
+    ]);
+    const all = await store.listAlertEvents({ slo: 'shared-name' });
+    expect(all.map((e) => [e.source ?? 'slo', e.to])).toEqual([
+      ['slo', 'firing'],
+      ['check', 'firing'],
+      ['check', 'ok'],
+    ]);
+    expect(await store.listAlertEvents({ slo: 'shared-name', source: 'slo' })).toEqual([sloEvent]);
+    const checkOnly = await store.listAlertEvents({ slo: 'shared-name', source: 'check', limit: 1 });
+    expect(checkOnly.map((e) => [e.source, e.to, e.at])).toEqual([['check', 'ok', T0 + 3000]]);
+  });
+
+  it('migrates alerts stored before checks existed to source slo, keeping them', async () => {
+    const { folder, cleanup } = await migrationsBeforeAlertSource();
+    try {
+      const options = await h.freshDatabase({ reopenable: true });
+      await prepareOldDatabase(options, folder, [
+        `insert into alert_events (slo, service, severity, from_state, to_state, at, reason, burn_rates)
+         values ('old-slo', 'old-svc', 'page', 'ok', 'firing', ${T0}, 'burning', '{"1h": 20}')`,
+        `insert into alert_state (slo, severity, state, since, reason)
+         values ('old-slo', 'page', 'firing', ${T0}, 'burning')`,
+      ]);
+      const migrated = await h.open(options);
+      const before = { slo: 'old-slo', severity: 'page', state: 'firing', since: T0, reason: 'burning' };
+      expect(await migrated.listAlertStates('old-slo')).toEqual([before]);
+      const events = await migrated.listAlertEvents({ slo: 'old-slo', source: 'slo' });
+      expect(events).toEqual([
+        {
+          id: events[0]?.id,
+          slo: 'old-slo',
+          service: 'old-svc',
+          severity: 'page',
+          from: 'ok',
+          to: 'firing',
+          at: T0,
+          reason: 'burning',
+          burnRates: { '1h': 20 },
+        },
+      ]);
+      // The old SLO state still moves, and a check of the same name gets its own.
+      const common = { slo: 'old-slo', service: 'old-svc', severity: 'page', burnRates: {} };
+      await migrated.recordAlertTransition({ ...common, from: 'firing', to: 'ok', at: T0 + 1000 });
+      await migrated.recordAlertTransition({
+        ...common,
+        source: 'check',
+        from: 'ok',
+        to: 'firing',
+        at: T0 + 2000,
+      });
+      expect(await migrated.listAlertStates('old-slo')).toEqual([
+        { source: 'check', slo: 'old-slo', severity: 'page', state: 'firing', since: T0 + 2000 },
+        { slo: 'old-slo', severity: 'page', state: 'ok', since: T0 + 1000 },
+      ]);
+      await migrated.close();
+    } finally {
+      await cleanup();
+    }
   });
 
   it('creates tokens whose secret finds them, and finds nothing for an unknown secret', async () => {

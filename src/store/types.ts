@@ -1,3 +1,12 @@
+import type { CheckDefinition, CheckResult, CheckStatus } from '../checks/types.ts';
+import type {
+  AlertRecord,
+  Incident,
+  IncidentState,
+  IncomingAlert,
+  Severity,
+  TimelineEntry,
+} from '../incidents/types.ts';
 import type { CapacityStep } from '../load/capacity.ts';
 import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type {
@@ -112,8 +121,16 @@ export interface Store {
   recordAlertTransition(t: AlertTransition): Promise<StoredAlertEvent>;
   /** Current alert state per SLO and severity (restored at start-up). */
   listAlertStates(slo?: string): Promise<AlertStatus[]>;
-  /** Oldest first; with `limit`, the most recent `limit` events, still oldest first. */
-  listAlertEvents(filter: { slo?: string; since?: number; limit?: number }): Promise<StoredAlertEvent[]>;
+  /**
+   * Oldest first; with `limit`, the most recent `limit` events, still oldest
+   * first. Every source unless `source` is given (`slo` also matches a check's name).
+   */
+  listAlertEvents(filter: {
+    slo?: string;
+    source?: 'slo' | 'check';
+    since?: number;
+    limit?: number;
+  }): Promise<StoredAlertEvent[]>;
 
   /** Tokens are stored as sha256 hashes; the secret is only ever returned at creation. */
   createToken(name: string, role: TokenRole): Promise<{ record: TokenRecord; secret: string }>;
@@ -150,5 +167,176 @@ export interface Store {
   /** The latest measurement of every service that has one. */
   latestCapacities(): Promise<CapacityRecord[]>;
 
+  // ── synthetic checks ────────────────────────────────────────────────
+
+  /**
+   * Upserts check definitions (additive, like `applyDocuments`), reporting each
+   * as `Check/name` created, updated (definition hash changed) or unchanged.
+   */
+  applyChecks(checks: CheckDefinition[]): Promise<ApplyResult>;
+  listChecks(): Promise<CheckDefinition[]>;
+  getCheck(name: string): Promise<CheckDefinition | undefined>;
+  /**
+   * Appends a result and adds it to the check's daily counts (UTC day of
+   * `startedAt`), in one transaction.
+   */
+  addCheckResult(result: CheckResult): Promise<StoredCheckResult>;
+  /** A check's results, newest first (default limit 100). */
+  listCheckResults(
+    check: string,
+    filter?: { since?: number; until?: number; limit?: number; status?: CheckStatus },
+  ): Promise<StoredCheckResult[]>;
+  getCheckResult(id: number): Promise<StoredCheckResult | undefined>;
+  /** The newest result of every check that has one. */
+  latestCheckResults(): Promise<StoredCheckResult[]>;
+  /** Daily counts with `fromDay <= day < toDay` (UTC midnights, epoch ms), ascending; all checks when `check` is undefined. */
+  listCheckDaily(filter: { check?: string; fromDay: number; toDay: number }): Promise<CheckDailyRecord[]>;
+  /** Saves a check's threshold state (restored at start-up). */
+  saveCheckHealth(record: CheckHealthRecord): Promise<void>;
+  listCheckHealth(): Promise<CheckHealthRecord[]>;
+  /**
+   * The ping key of a heartbeat check (a random URL-safe secret), created on
+   * first call; the same key on every later call.
+   */
+  heartbeatKey(check: string): Promise<string>;
+  /** The check a ping key belongs to. */
+  findHeartbeatByKey(key: string): Promise<string | undefined>;
+  /** Records a ping (keeps the latest time and a count). */
+  recordHeartbeat(check: string, at: number): Promise<void>;
+  /** Latest ping per heartbeat check that was ever pinged. */
+  listHeartbeats(): Promise<{ check: string; lastPingAt: number; pings: number }[]>;
+
+  // ── incidents ───────────────────────────────────────────────────────
+
+  /**
+   * Stores one incoming alert event and applies it to its dedup key's alert
+   * record, in one transaction, before the intake answers 2xx. A replay (the
+   * same `eventKey`: a hash of the sender's event) changes nothing and says so.
+   */
+  ingestAlert(alert: IncomingAlert, eventKey: string): Promise<{ record: AlertRecord; duplicate: boolean }>;
+  getAlert(dedupKey: string): Promise<AlertRecord | undefined>;
+  /** Newest first (default limit 100). */
+  listAlerts(filter: {
+    incidentId?: number;
+    status?: AlertRecord['status'];
+    limit?: number;
+  }): Promise<AlertRecord[]>;
+  linkAlert(alertId: number, incidentId: number): Promise<void>;
+
+  createIncident(input: Omit<Incident, 'id'>): Promise<Incident>;
+  getIncident(id: number): Promise<Incident | undefined>;
+  /**
+   * Replaces an incident's fields. With `expectedUpdatedAt`, only when the stored
+   * `updatedAt` still equals it (optimistic concurrency): undefined otherwise, or when no such incident.
+   */
+  updateIncident(incident: Incident, expectedUpdatedAt?: number): Promise<Incident | undefined>;
+  /** Newest first (default limit 100). */
+  listIncidents(filter: {
+    states?: IncidentState[];
+    severity?: Severity;
+    service?: string;
+    since?: number;
+    until?: number;
+    limit?: number;
+  }): Promise<Incident[]>;
+  addTimelineEntry(entry: Omit<TimelineEntry, 'id'>): Promise<TimelineEntry>;
+  /** Oldest first. */
+  listTimeline(incidentId: number): Promise<TimelineEntry[]>;
+
+  /** Records one page (a notification to one person or channel about one incident). */
+  addPage(page: Omit<PageRow, 'id'>): Promise<PageRow>;
+  /** Marks the pages of an incident (to `user`, or all) acknowledged at `at`, when not already. */
+  acknowledgePages(incidentId: number, at: number, user?: string): Promise<number>;
+  /** Oldest first. */
+  listPages(filter: {
+    incidentId?: number;
+    user?: string;
+    since?: number;
+    until?: number;
+    limit?: number;
+  }): Promise<PageRow[]>;
+
+  /** Maintenance windows: alerts for the service during one are recorded but page nobody. */
+  addMaintenance(window: Omit<MaintenanceRow, 'id'>): Promise<MaintenanceRow>;
+  /** Windows of a service (all when undefined) that overlap [from, to), by start. */
+  listMaintenance(filter: { service?: string; from?: number; to?: number }): Promise<MaintenanceRow[]>;
+  /** Ends a window early (end = `at`); undefined when no such window. */
+  endMaintenance(id: number, at: number): Promise<MaintenanceRow | undefined>;
+
+  /** Integration keys (the secret in an intake URL or Events v2 `routing_key`). */
+  createIntegration(input: Omit<IntegrationRecord, 'key' | 'createdAt'>): Promise<IntegrationRecord>;
+  findIntegration(key: string): Promise<IntegrationRecord | undefined>;
+  listIntegrations(): Promise<IntegrationRecord[]>;
+
   close(): Promise<void>;
+}
+
+/** One page sent (or tried) about an incident. */
+export interface PageRow {
+  id: number;
+  incidentId: number;
+  /** The user paged, or undefined for a channel target. */
+  user?: string;
+  /** webhook | email | slack */
+  channel: string;
+  /** Where it went, as shown (secrets masked). */
+  target: string;
+  at: number;
+  ok: boolean;
+  attempts: number;
+  error?: string;
+  /** Escalation step (0-based) and round (0-based) that sent it. */
+  step: number;
+  round: number;
+  acknowledgedAt?: number;
+}
+
+/** A maintenance window of a service. */
+export interface MaintenanceRow {
+  id: number;
+  service: string;
+  start: number;
+  end: number;
+  reason?: string;
+  /** Who opened it: a user, or e.g. `chaos:EXPERIMENT` later. */
+  createdBy: string;
+}
+
+/** An intake integration: where alerts that come through its key are routed. */
+export interface IntegrationRecord {
+  /** Random, URL-safe; the only credential an intake request carries. */
+  key: string;
+  name: string;
+  kind: 'alertmanager' | 'events-v2';
+  /** Service alerts through this key belong to when they name none. */
+  service?: string;
+  /** Escalation policy for incidents opened through it, unless a routing rule says otherwise. */
+  escalationPolicy?: string;
+  createdAt: number;
+}
+
+/** A stored check result. */
+export interface StoredCheckResult extends CheckResult {
+  id: number;
+}
+
+/** Results of one check on one UTC day. */
+export interface CheckDailyRecord {
+  check: string;
+  /** UTC midnight, epoch ms. */
+  day: number;
+  pass: number;
+  degraded: number;
+  fail: number;
+}
+
+/** A check's failure/recovery threshold state. */
+export interface CheckHealthRecord {
+  check: string;
+  state: 'passing' | 'failing';
+  consecutiveFailures: number;
+  consecutivePasses: number;
+  /** When the state last changed. */
+  since: number;
+  lastResultAt: number | null;
 }

@@ -4,34 +4,23 @@
  * variables) are checked here so `ballast validate` points at the exact value.
  */
 import { z } from 'zod';
-import { parseDuration } from '../../spec/index.ts';
+import {
+  countField,
+  durationField,
+  metadataSchema,
+  nonNegativeField,
+  positiveField,
+  regexField,
+} from '../../spec/index.ts';
 import { parseThreshold } from '../thresholds/index.ts';
 import { findPlaceholders } from './placeholders.ts';
 
-const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const duration = (allowZero = false) =>
-  z.string({ error: 'expected a duration such as 30s, 5m or 1h30m' }).refine(
-    (s) => {
-      const ms = parseDuration(s);
-      return ms !== undefined && (allowZero || ms > 0);
-    },
-    {
-      error: (issue) =>
-        `malformed duration ${JSON.stringify(issue.input)}: use a whole number and a unit (ms, s, m, h), e.g. 30s or 1m30s${allowZero ? '' : ', greater than zero'}`,
-    },
-  );
-
-const positive = (what: string) =>
-  z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
-const nonNegative = (what: string) =>
-  z.number({ error: `${what} must be a number` }).nonnegative({ error: `${what} must not be negative` });
-const count = (what: string) =>
-  z
-    .number({ error: `${what} must be a whole number` })
-    .int({ error: `${what} must be a whole number` })
-    .positive({ error: `${what} must be at least 1` });
+const duration = durationField;
+const positive = positiveField;
+const nonNegative = nonNegativeField;
+const count = countField;
 
 const stagesSchema = z
   .array(z.strictObject({ duration: duration(), target: nonNegative('target') }))
@@ -122,17 +111,7 @@ const variableSchema = z
     }
   });
 
-const regex = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `invalid regular expression ${JSON.stringify(issue.input)}` },
-);
+const regex = regexField;
 
 const checkSchema = z.union(
   [
@@ -212,14 +191,7 @@ const specSchema = z
 export const loadTestSchema = z.strictObject({
   apiVersion: z.literal('ballast.dev/v1'),
   kind: z.literal('LoadTest'),
-  metadata: z.strictObject({
-    name: z.string().regex(NAME, {
-      error: 'must be lowercase letters, digits, "-", "." or "_", starting and ending with a letter or digit',
-    }),
-    displayName: z.string().optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-  }),
+  metadata: metadataSchema,
   spec: specSchema,
 });
 

@@ -1,0 +1,321 @@
+/**
+ * The browser runner against real Chromium and a real HTTP server on
+ * 127.0.0.1: passing, throwing, hanging and uncompilable scripts, the status
+ * of navigations, the artifacts kept on failure, and one shared browser.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserCheckSpec } from '../types.ts';
+import { BrowserPool, type BrowserRunOptions, runBrowserCheck } from './browser.ts';
+
+const TITLE = 'Ballast browser check fixture';
+
+/** The button fills #out a little later, so a passing script has to wait for it. */
+const HOME = `<!doctype html>
+<html><head><title>${TITLE}</title></head>
+<body>
+  <h1>Fixture</h1>
+  <button id="go">Go</button>
+  <p id="out"></p>
+  <script>
+    document.querySelector('#go').addEventListener('click', () => {
+      setTimeout(() => { document.querySelector('#out').textContent = 'clicked'; }, 100);
+    });
+  </script>
+</body></html>`;
+
+let server: Server;
+let base: string;
+let pool: BrowserPool;
+const tempDirs: string[] = [];
+
+function artifactsDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ballast-browser-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function spec(
+  lines: string[],
+  scriptFile?: string,
+  viewport = { width: 1024, height: 768 },
+): BrowserCheckSpec {
+  return { type: 'browser', script: lines.join('\n'), scriptFile, viewport };
+}
+
+/** 1-based line of the first script line containing `needle`, so expectations follow edits to the script. */
+function lineOf(lines: string[], needle: string): number {
+  const index = lines.findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`no line contains ${needle}`);
+  return index + 1;
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(HOME);
+    } else if (req.url === '/moved') {
+      res.writeHead(302, { location: '/' }).end();
+    } else {
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title><p>nothing here</p>');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  pool = new BrowserPool();
+});
+
+afterAll(async () => {
+  await pool?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runBrowserCheck', () => {
+  it('passes a script that navigates, clicks and waits for text, keeping no artifacts', async () => {
+    const opts: BrowserRunOptions = { artifactsDir: artifactsDir(), pool };
+    const obs = await runBrowserCheck(
+      spec([
+        `await page.goto('${base}/');`,
+        `expect(await page.title()).toBe('${TITLE}');`,
+        `await expect(page.getByRole('button', { name: 'Go' })).toBeVisible();`,
+        `await page.click('#go');`,
+        `await expect(page.locator('#out')).toHaveText('clicked');`,
+      ]),
+      { timeoutMs: 20_000 },
+      opts,
+    );
+    expect(obs.error).toBeUndefined();
+    expect(obs.context.status).toBe(200);
+    expect(obs.context.responseTimeMs).toBeGreaterThan(0);
+    expect(obs.context.responseTimeMs).toBeLessThan(20_000);
+    expect(obs.phases.processing).toBeGreaterThanOrEqual(0);
+    expect(obs.phases.processing).toBeLessThanOrEqual(obs.context.responseTimeMs);
+    expect(obs.artifacts).toBeUndefined();
+    expect(readdirSync(opts.artifactsDir)).toEqual([]);
+  });
+
+  it('reports the status of the last top-level navigation, after redirects', async () => {
+    const run = (lines: string[]) =>
+      runBrowserCheck(spec(lines), { timeoutMs: 20_000 }, { artifactsDir: artifactsDir(), pool });
+    const missing = await run([`await page.goto('${base}/');`, `await page.goto('${base}/missing');`]);
+    expect(missing.error).toBeUndefined();
+    expect(missing.context.status).toBe(404);
+
+    const moved = await run([`await page.goto('${base}/moved');`, `expect(page.url()).toBe('${base}/');`]);
+    expect(moved.error).toBeUndefined();
+    expect(moved.context.status).toBe(200);
+
+    const none = await run(['await page.setContent("<p>no navigation</p>");']);
+    expect(none.error).toBeUndefined();
+    expect(none.context.status).toBeUndefined();
+  });
+
+  it('opens each run in a context with the spec viewport', async () => {
+    const obs = await runBrowserCheck(
+      spec(
+        [
+          `await page.goto('${base}/');`,
+          'expect(await page.evaluate(() => [window.innerWidth, window.innerHeight])).toEqual([800, 600]);',
+        ],
+        undefined,
+        { width: 800, height: 600 },
+      ),
+      { timeoutMs: 20_000 },
+      { artifactsDir: artifactsDir(), pool },
+    );
+    expect(obs.error).toBeUndefined();
+  });
+
+  it('reports a failed expectation as a script error with its line, keeping a screenshot and a trace', async () => {
+    const lines = [
+      `await page.goto('${base}/');`,
+      '// the fixture has no such heading',
+      "expect(await page.textContent('h1')).toBe('Dashboard');",
+    ];
+    const opts = { artifactsDir: artifactsDir(), pool };
+    const obs = await runBrowserCheck(spec(lines, 'checks/home.js'), { timeoutMs: 20_000 }, opts);
+
+    expect(obs.error).toEqual({
+      kind: 'script',
+      message: `expected 'Fixture' to be 'Dashboard' (checks/home.js:${lineOf(lines, 'Dashboard')})`,
+    });
+    expect(obs.context.status).toBe(200);
+    const { screenshot, trace } = obs.artifacts ?? {};
+    expect(screenshot).toMatch(/\.png$/);
+    expect(trace).toMatch(/\.zip$/);
+    expect(readdirSync(opts.artifactsDir).sort()).toEqual([screenshot, trace].sort());
+    // PNG and ZIP signatures: the files are what their names say, not empty placeholders.
+    const png = readFileSync(path.join(opts.artifactsDir, screenshot!));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const zip = readFileSync(path.join(opts.artifactsDir, trace!));
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(statSync(path.join(opts.artifactsDir, trace!)).size).toBeGreaterThan(1000);
+  });
+
+  it('names what a failed Playwright action was waiting for', async () => {
+    const lines = [`await page.goto('${base}/');`, "await page.click('#nope', { timeout: 300 });"];
+    const obs = await runBrowserCheck(
+      spec(lines),
+      { timeoutMs: 20_000 },
+      { artifactsDir: artifactsDir(), pool },
+    );
+    expect(obs.error?.kind).toBe('script');
+    expect(obs.error?.message).toBe(
+      `page.click: Timeout 300ms exceeded, waiting for locator('#nope') (script line ${lineOf(lines, '#nope')})`,
+    );
+  });
+
+  it('gives up on a hanging script at its timeout, keeping the artifacts', async () => {
+    const timeoutMs = 1_500;
+    const opts = { artifactsDir: artifactsDir(), pool };
+    const started = performance.now();
+    const obs = await runBrowserCheck(
+      spec([`await page.goto('${base}/');`, 'await new Promise(() => {});']),
+      { timeoutMs },
+      opts,
+    );
+    const elapsed = performance.now() - started;
+
+    expect(obs.error).toEqual({ kind: 'timeout', message: `timed out after ${timeoutMs} ms` });
+    expect(obs.context.responseTimeMs).toBeGreaterThanOrEqual(timeoutMs - 5);
+    // Generous: saving a screenshot and a trace after the deadline takes a moment on a busy machine.
+    expect(elapsed).toBeLessThan(timeoutMs + 15_000);
+    expect(obs.artifacts?.screenshot).toBeDefined();
+    expect(obs.artifacts?.trace).toBeDefined();
+    for (const name of readdirSync(opts.artifactsDir)) {
+      expect(statSync(path.join(opts.artifactsDir, name)).size).toBeGreaterThan(0);
+    }
+    expect(readdirSync(opts.artifactsDir)).toHaveLength(2);
+  });
+
+  it('stops a run when the signal aborts, keeping nothing', async () => {
+    const controller = new AbortController();
+    const opts = { artifactsDir: artifactsDir(), pool };
+    setTimeout(() => controller.abort(), 300);
+    const obs = await runBrowserCheck(
+      spec([`await page.goto('${base}/');`, 'await page.waitForTimeout(60_000);']),
+      { timeoutMs: 30_000, signal: controller.signal },
+      opts,
+    );
+    expect(obs.error).toEqual({ kind: 'timeout', message: 'aborted' });
+    expect(obs.context.responseTimeMs).toBeLessThan(30_000);
+    expect(obs.artifacts).toBeUndefined();
+    expect(readdirSync(opts.artifactsDir)).toEqual([]);
+  });
+
+  it('reports a syntax error as a config error without starting Chromium', async () => {
+    const ownPool = new BrowserPool();
+    try {
+      const lines = [`await page.goto('${base}/');`, 'await page.click(;'];
+      const obs = await runBrowserCheck(
+        spec(lines, 'checks/broken.js'),
+        { timeoutMs: 20_000 },
+        {
+          artifactsDir: artifactsDir(),
+          pool: ownPool,
+        },
+      );
+      expect(obs.error).toEqual({
+        kind: 'config',
+        message: `SyntaxError: Unexpected token ';' (checks/broken.js:${lineOf(lines, 'click(;')})`,
+      });
+      expect(ownPool.launches).toBe(0);
+    } finally {
+      await ownPool.close();
+    }
+  });
+
+  it('reports a Chromium that cannot start as an internal error, trying again on the next run', async () => {
+    const missing = path.join(artifactsDir(), 'no-chromium-here');
+    const brokenPool = new BrowserPool({ executablePath: missing });
+    const script = spec([`await page.goto('${base}/');`]);
+    try {
+      for (const opts of [
+        { artifactsDir: artifactsDir(), executablePath: missing },
+        { artifactsDir: artifactsDir(), pool: brokenPool },
+        { artifactsDir: artifactsDir(), pool: brokenPool },
+      ]) {
+        const obs = await runBrowserCheck(script, { timeoutMs: 20_000 }, opts);
+        expect(obs.error?.kind).toBe('internal');
+        expect(obs.error?.message).toMatch(/^Chromium did not start: .+/);
+      }
+      // A failed launch is not cached: the second run through the pool launched again.
+      expect(brokenPool.launches).toBe(2);
+    } finally {
+      await brokenPool.close();
+    }
+  });
+
+  it('launches and closes its own Chromium when given no pool', async () => {
+    const obs = await runBrowserCheck(
+      spec([`await page.goto('${base}/');`, `expect(await page.title()).toBe('${TITLE}');`]),
+      { timeoutMs: 20_000 },
+      { artifactsDir: artifactsDir() },
+    );
+    expect(obs.error).toBeUndefined();
+    expect(obs.context.status).toBe(200);
+  });
+});
+
+describe('BrowserPool', () => {
+  it('serves two runs from one launched Chromium, closing each run context', async () => {
+    const ownPool = new BrowserPool();
+    try {
+      const script = spec([`await page.goto('${base}/');`, `expect(await page.title()).toBe('${TITLE}');`]);
+      for (let run = 0; run < 2; run++) {
+        const obs = await runBrowserCheck(
+          script,
+          { timeoutMs: 20_000 },
+          { artifactsDir: artifactsDir(), pool: ownPool },
+        );
+        expect(obs.error).toBeUndefined();
+      }
+      expect(ownPool.launches).toBe(1);
+      const browser = await ownPool.acquire();
+      expect(browser.isConnected()).toBe(true);
+      expect(browser.contexts()).toEqual([]);
+      expect(ownPool.launches).toBe(1);
+    } finally {
+      await ownPool.close();
+    }
+  });
+
+  it('shares one launch between concurrent acquires and relaunches after the browser dies', async () => {
+    const ownPool = new BrowserPool();
+    try {
+      const [first, second] = await Promise.all([ownPool.acquire(), ownPool.acquire()]);
+      expect(second).toBe(first);
+      expect(ownPool.launches).toBe(1);
+
+      await first.close();
+      const replacement = await ownPool.acquire();
+      expect(replacement).not.toBe(first);
+      expect(replacement.isConnected()).toBe(true);
+      expect(ownPool.launches).toBe(2);
+    } finally {
+      await ownPool.close();
+    }
+  });
+
+  it('refuses to hand out a browser once closed', async () => {
+    const ownPool = new BrowserPool();
+    const browser = await ownPool.acquire();
+    await ownPool.close();
+    expect(browser.isConnected()).toBe(false);
+    await expect(ownPool.acquire()).rejects.toThrow('the browser pool is closed');
+    const obs = await runBrowserCheck(
+      spec(['return;']),
+      { timeoutMs: 5_000 },
+      { artifactsDir: artifactsDir(), pool: ownPool },
+    );
+    expect(obs.error).toEqual({
+      kind: 'internal',
+      message: 'Chromium did not start: the browser pool is closed',
+    });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { fillPlaceholders, fillRequest } from './template.ts';
+
+const vars = new Map([
+  ['token', 'abc'],
+  ['id', '7'],
+]);
+
+describe('fillPlaceholders', () => {
+  const cases: { name: string; text: string; expected: ReturnType<typeof fillPlaceholders> }[] = [
+    { name: 'text without placeholders is unchanged', text: '/items', expected: { value: '/items' } },
+    {
+      name: 'every placeholder is filled',
+      text: '/items/${id}?t=${token}&again=${id}',
+      expected: { value: '/items/7?t=abc&again=7' },
+    },
+    {
+      name: 'an undefined variable is reported by name',
+      text: 'x ${id} ${nope} ${other}',
+      expected: { missing: 'nope' },
+    },
+    {
+      name: 'a placeholder that is not a variable name stays literal',
+      text: 'cost: ${1} and ${ id }',
+      expected: { value: 'cost: ${1} and ${ id }' },
+    },
+    { name: 'a dollar without braces is literal', text: '$token', expected: { value: '$token' } },
+  ];
+  for (const c of cases) it(c.name, () => expect(fillPlaceholders(c.text, vars)).toEqual(c.expected));
+});
+
+describe('fillRequest', () => {
+  it('fills the URL, the header values and the body', () => {
+    const filled = fillRequest(
+      {
+        method: 'POST',
+        url: 'http://h/items/${id}',
+        headers: { Authorization: 'Bearer ${token}' },
+        body: '{"id":${id}}',
+      },
+      vars,
+    );
+    expect(filled).toEqual({
+      value: {
+        method: 'POST',
+        url: 'http://h/items/7',
+        headers: { Authorization: 'Bearer abc' },
+        body: '{"id":7}',
+      },
+    });
+  });
+
+  const missing: { name: string; where: 'url' | 'header' | 'body' }[] = [
+    { name: 'an undefined variable in the URL is reported', where: 'url' },
+    { name: 'an undefined variable in a header is reported', where: 'header' },
+    { name: 'an undefined variable in the body is reported', where: 'body' },
+  ];
+  for (const c of missing) {
+    it(c.name, () => {
+      const filled = fillRequest(
+        {
+          method: 'POST',
+          url: c.where === 'url' ? 'http://h/${gone}' : 'http://h/',
+          headers: c.where === 'header' ? { 'X-A': '${gone}' } : {},
+          body: c.where === 'body' ? '${gone}' : '',
+        },
+        vars,
+      );
+      expect(filled).toEqual({ missing: 'gone' });
+    });
+  }
+});
