@@ -153,7 +153,12 @@ describe('Alertmanager', () => {
   });
   afterAll(async () => {
     await h?.close();
-    if (am?.pid) process.kill(am.pid);
+    // Alertmanager writes its snapshot on the way out: wait for the exit before removing its directory.
+    if (am && am.exitCode === null && am.signalCode === null) {
+      const exited = new Promise((resolve) => am?.once('exit', resolve));
+      am.kill('SIGTERM');
+      await exited;
+    }
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
 // Registers the ballast.dev/v1 kinds that capabilities own, so validate and apply know them.
+import '../checks/index.ts';
 import '../load/index.ts';
+import '../oncall/index.ts';
 import { registerApply } from './commands/apply.ts';
+import { registerCheck } from './commands/check.ts';
+import { registerIncident } from './commands/incident.ts';
 import { registerLoad } from './commands/load.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSlo } from './commands/slo.ts';
@@ -21,6 +25,8 @@ registerApply(program);
 registerServe(program);
 registerSlo(program);
 registerLoad(program);
+registerCheck(program);
+registerIncident(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,7 @@ import { ingestEvents } from '../server/index.ts';
 import { eventsToBuckets } from '../slo/index.ts';
 import { DAY_MS, type SloDefinition } from '../slo/model.ts';
 import { backfillMinutes } from './backfill.ts';
+import { applyDemoChecks, backfillCheckResults, DEMO_HEARTBEAT } from './checks.ts';
 import { type DemoService, startDemoService } from './service.ts';
 
 export interface DemoOptions {
@@ -19,6 +20,10 @@ export interface DemoOptions {
   requestsPerRound?: number;
   /** Days of history to backfill on a fresh database (default 3). */
   backfillDays?: number;
+  /** Days of check results to backfill on a fresh database (default 90, for the status page). */
+  checkHistoryDays?: number;
+  /** How often the demo's heartbeat job pings (default 40 s; its period is 1 min). */
+  heartbeatEveryMs?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 }
 
@@ -82,6 +87,9 @@ async function round(ctx: ServerContext, service: DemoService, n: number): Promi
 export async function startDemo(ctx: ServerContext, options: DemoOptions = {}): Promise<RunningDemo> {
   const log = options.log ?? (() => {});
   const service = await startDemoService();
+  await applyDemoChecks(ctx, service);
+  const history = await backfillCheckResults(ctx, options.checkHistoryDays ?? 90);
+  if (history > 0) log('info', `demo: backfilled ${history} check results of history`);
   const filled = await backfill(ctx, options.backfillDays ?? 3);
   if (filled > 0)
     log('info', `demo: backfilled ${options.backfillDays ?? 3} days of history for ${filled} SLO(s)`);
@@ -101,10 +109,17 @@ export async function startDemo(ctx: ServerContext, options: DemoOptions = {}): 
         busy = false;
       });
   }, options.everyMs ?? 3_000);
+  // The demo's "nightly export" job: it pings its heartbeat check, as a cron job would with curl.
+  const ping = () => {
+    ctx.checks.ping(DEMO_HEARTBEAT, ctx.now()).catch((err) => log('warn', 'demo heartbeat ping failed', err));
+  };
+  ping();
+  const heartbeat = setInterval(ping, options.heartbeatEveryMs ?? 40_000);
   return {
     service,
     async stop() {
       clearInterval(timer);
+      clearInterval(heartbeat);
       await current;
       await service.close();
     },

@@ -52,3 +52,37 @@ describe('toAlertmanagerAlert', () => {
     expect(alert.generatorURL).toBe(`http://127.0.0.1:7420/slos/${def.name}`);
   });
 });
+
+describe('toAlertmanagerAlert for a check', () => {
+  it('labels a failing check as BallastCheckFailing with the check, service and severity, and links to it', () => {
+    const alert = toAlertmanagerAlert(
+      {
+        source: 'check',
+        slo: 'checkout-home',
+        service: 'checkout',
+        severity: 'page',
+        from: 'ok',
+        to: 'firing',
+        at: Date.UTC(2026, 0, 1),
+        reason: '[STATUS] (503) == 200',
+        burnRates: {},
+      },
+      undefined,
+      'https://ballast.example.com',
+    );
+    expect(alert).toEqual({
+      labels: {
+        alertname: 'BallastCheckFailing',
+        ballast_check: 'checkout-home',
+        service: 'checkout',
+        severity: 'page',
+      },
+      annotations: {
+        summary: 'check checkout-home of checkout is failing',
+        description: '[STATUS] (503) == 200',
+      },
+      startsAt: '2026-01-01T00:00:00.000Z',
+      generatorURL: 'https://ballast.example.com/checks/checkout-home',
+    });
+  });
+});

@@ -30,6 +30,7 @@ export function toAlertmanagerAlert(
   def: SloDefinition | undefined,
   externalUrl: string | undefined,
 ): AlertmanagerAlert {
+  if (t.source === 'check') return checkAlert(t, externalUrl);
   const burns = Object.entries(t.burnRates)
     .map(([w, r]) => `${w}=${r === null ? 'n/a' : r.toFixed(2)}`)
     .join(' ');
@@ -61,8 +62,30 @@ export function toAlertmanagerAlert(
   return alert;
 }
 
+/** A synthetic check that crossed its failure threshold (`slo` holds the check's name). */
+function checkAlert(t: AlertTransition, externalUrl: string | undefined): AlertmanagerAlert {
+  const alert: AlertmanagerAlert = {
+    labels: {
+      alertname: 'BallastCheckFailing',
+      ballast_check: t.slo,
+      service: t.service,
+      severity: t.severity,
+    },
+    annotations: {
+      summary: `check ${t.slo} of ${t.service} is failing`,
+      description: t.reason ?? 'the check failed its conditions',
+    },
+    startsAt: new Date(t.at).toISOString(),
+  };
+  if (externalUrl) alert.generatorURL = `${externalUrl}/checks/${encodeURIComponent(t.slo)}`;
+  return alert;
+}
+
+/** Identifies one alert: source, name and severity. */
+const alertKey = (t: AlertTransition) => `${t.source ?? 'slo'}\u0000${t.slo}\u0000${t.severity}`;
+
 /**
- * Posts SLO alert transitions to Alertmanager's v2 API. Firing alerts are
+ * Posts SLO and check alert transitions to Alertmanager's v2 API. Firing alerts are
  * re-sent every `resendEveryMs` with an `endsAt` a few resends ahead, so
  * Alertmanager keeps them while Ballast runs and resolves them on its own if
  * Ballast stops; a transition away from firing is sent with `endsAt` = now.
@@ -85,7 +108,7 @@ export class AlertmanagerNotifier {
   /** Handles one transition; resolves once Alertmanager answered (errors go to onError). */
   async notify(t: AlertTransition, def: SloDefinition | undefined, now: number): Promise<void> {
     const url = this.#urlFor(def);
-    const key = `${t.slo}\u0000${t.severity}`;
+    const key = alertKey(t);
     if (!url) return;
     if (t.to === 'firing') {
       const alert = toAlertmanagerAlert(t, def, this.#opts.externalUrl);
@@ -107,7 +130,7 @@ export class AlertmanagerNotifier {
     if (!url) return;
     const alert = toAlertmanagerAlert(t, def, this.#opts.externalUrl);
     alert.endsAt = new Date(now + 4 * this.#resendMs).toISOString();
-    this.#firing.set(`${t.slo}\u0000${t.severity}`, { url, alert });
+    this.#firing.set(alertKey(t), { url, alert });
     this.#lastResend = 0;
   }
 

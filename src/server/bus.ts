@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { CheckResult } from '../checks/types.ts';
+import type { Incident, TimelineEntry } from '../incidents/types.ts';
 import type { SecondSample } from '../load/types.ts';
 import type { AlertTransition, SloStatus } from '../slo/model.ts';
+import type { CheckHealthRecord } from '../store/types.ts';
 import type { LoadRunListItem } from './schemas.ts';
 
 /** Events published inside one `ballast serve` process. */
@@ -15,6 +18,10 @@ export interface BusEvents {
   'load-second': [event: { runId: string; samples: SecondSample[] }];
   /** A load-test run ended (finished, aborted or failed). */
   'load-finished': [run: LoadRunListItem];
+  /** A check result was stored (scheduled, run now, or a heartbeat ping or miss). */
+  'check-result': [event: { result: CheckResult & { id: number }; health: CheckHealthRecord }];
+  /** An incident was opened or changed, with the timeline entries the change added. */
+  incident: [event: { incident: Incident; entries: TimelineEntry[] }];
 }
 
 /**

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import type { CheckMonitor } from '../checks/index.ts';
+import type { RateLimiter } from '../incidents/intake/rate-limit.ts';
+import type { IncidentService } from '../incidents/service.ts';
+import type { PagingEngine } from '../oncall/paging.ts';
 import type { SloDefinition } from '../slo/model.ts';
 import type { Store } from '../store/types.ts';
 import type { EventBus } from './bus.ts';
@@ -13,7 +17,16 @@ export interface ServerContext {
   bus: EventBus;
   now: () => number;
   version: string;
-  /** Extra work after SLO data was ingested through the API (e.g. the demo shares the same path). */
+  /** The live synthetic checks. */
+  checks: CheckMonitor;
+  /** Alert intake and incidents. */
+  incidents: IncidentService;
+  /** Events v2 rate per integration key. */
+  intakeLimiter: RateLimiter;
+  /** Signs and checks the one-click acknowledge links in pages. */
+  ackSecret: string;
+  /** Paging; set once the server listens (its links need the address). */
+  paging?: PagingEngine;
 }
 
 /** A zod schema as an OpenAPI 3.0 JSON schema for fastify route docs. */

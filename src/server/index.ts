@@ -2,20 +2,37 @@
  * The Ballast server: REST API under `/api/v1`, OpenAPI document, `/metrics`,
  * server-sent events, the web UI, and the live SLO runtime behind them.
  */
+
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { CheckMonitor } from '../checks/index.ts';
+import type { GroupingRules, RoutingRule } from '../incidents/grouping.ts';
+import { RateLimiter } from '../incidents/intake/rate-limit.ts';
+import { IncidentService } from '../incidents/service.ts';
+import { Notifier } from '../oncall/notify/index.ts';
+import { PagingEngine } from '../oncall/paging.ts';
 import { SloEngine } from '../slo/index.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
+import { resolveAckSecret } from './ack-secret.ts';
 import { AlertmanagerNotifier } from './alertmanager.ts';
 import { installAuth } from './auth.ts';
 import { EventBus } from './bus.ts';
+import { addCheckMetrics } from './check-metrics.ts';
+import { checkSliFeeder } from './check-sli.ts';
 import type { ServerContext } from './context.ts';
 import { installErrorHandler } from './errors.ts';
 import { createMetricsRegistry } from './metrics.ts';
+import { policyRoutingRules, readDirectory } from './oncall-directory.ts';
 import { prometheusEvaluator } from './prometheus-slos.ts';
+import { ackRoutes } from './routes/ack.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { checkRoutes, statusPageRoute } from './routes/checks.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { loadRoutes } from './routes/load.ts';
+import { oncallRoutes } from './routes/oncall.ts';
 import { serviceRoutes } from './routes/services.ts';
 import { sloRoutes } from './routes/slos.ts';
 import { sseRoutes } from './routes/sse.ts';
@@ -23,6 +40,7 @@ import { SloRuntime } from './runtime.ts';
 import { applySpecDirectory, watchSpecDirectory } from './specs-dir.ts';
 import { installWebUi } from './web-ui.ts';
 
+export { type ApplyOutcome, applySpecSources, type SpecSource } from './apply-specs.ts';
 export { EventBus } from './bus.ts';
 export { ApiRequestError, BallastClient, defaultServerUrl } from './client.ts';
 export type { ServerContext } from './context.ts';
@@ -53,6 +71,37 @@ export interface ServerOptions {
   /** Minimum gap between evaluations triggered by ingestion (default 500 ms). */
   evaluateThrottleMs?: number;
   log?: boolean;
+  /** Where browser checks keep screenshots and traces (default DATA_DIR/artifacts). */
+  artifactsDir?: string;
+  /** Check executions in flight at most (default 32). */
+  checkConcurrency?: number;
+  /** false: checks are loaded but not scheduled (tests that record results themselves). */
+  runChecks?: boolean;
+  /** How often heartbeat checks are judged (default 5 s). */
+  heartbeatTickMs?: number;
+  /** How alerts group into incidents (default: same service within 30 minutes; no label grouping). */
+  grouping?: GroupingRules;
+  /** Routing rules from labels/service to escalation policy, urgency and severity (first match wins). */
+  routing?: RoutingRule[];
+  /** SMTP server for e-mail pages. */
+  smtp?: {
+    host: string;
+    port: number;
+    secure?: boolean;
+    from: string;
+    auth?: { user: string; pass: string };
+  };
+  /** Secret that signs acknowledge links (default BALLAST_ACK_SECRET, else one kept in the data directory). */
+  ackSecret?: string;
+  /** Base URL for links in pages (default the listen address). */
+  externalUrl?: string;
+  /** false: no paging timer (tests call server.paging.tick()). */
+  paging?: boolean;
+  /** How often paging runs (default 5 s). */
+  pagingTickMs?: number;
+  /** Events v2 intake rate per integration key (default 120 a minute, burst 60). */
+  intakePerMinute?: number;
+  intakeBurst?: number;
 }
 
 export interface RunningServer {
@@ -65,6 +114,8 @@ export interface RunningServer {
   bus: EventBus;
   runtime: SloRuntime;
   context: ServerContext;
+  /** Paging along escalation policies (tests tick it on their own clock). */
+  paging: PagingEngine;
 }
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
@@ -108,6 +159,7 @@ async function buildApp(ctx: ServerContext, publicRead: boolean): Promise<Fastif
   });
   installAuth(app, ctx.store, publicRead);
   const registry = createMetricsRegistry(ctx.runtime);
+  addCheckMetrics(registry, ctx.checks);
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
@@ -119,12 +171,17 @@ async function buildApp(ctx: ServerContext, publicRead: boolean): Promise<Fastif
       adminRoutes(api, ctx);
       sseRoutes(api, ctx);
       loadRoutes(api, ctx);
+      checkRoutes(api, ctx);
+      incidentRoutes(api, ctx);
+      ackRoutes(api, ctx);
+      oncallRoutes(api, ctx);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
       );
     },
     { prefix: '/api/v1' },
   );
+  statusPageRoute(app, ctx);
   await installWebUi(app);
   return app;
 }
@@ -176,15 +233,85 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     runtime.opts.external = prometheusEvaluator(store);
     stops.push(() => runtime.close());
     await runtime.start();
+    const checks = new CheckMonitor({
+      store,
+      now,
+      artifactsDir: options.artifactsDir ?? join(options.dataDir ?? join(tmpdir(), 'ballast'), 'artifacts'),
+      concurrency: options.checkConcurrency,
+      heartbeatTickMs: options.heartbeatTickMs,
+      feedSli: checkSliFeeder(runtime, store),
+      publishAlert: (t) => runtime.publishAlert(t),
+      onResult: (result, health) => bus.emit('check-result', { result, health }),
+      log,
+    });
+    const targets = { store, runtime, checks };
     if (options.specsDir) {
-      await applySpecDirectory(options.specsDir, store, runtime, log);
-      stops.push(watchSpecDirectory(options.specsDir, store, runtime, log));
+      await applySpecDirectory(options.specsDir, targets, log);
+      stops.push(watchSpecDirectory(options.specsDir, targets, log));
     }
-    const ctx: ServerContext = { store, runtime, bus, now, version: VERSION };
+    if (options.runChecks !== false) {
+      await checks.start();
+      stops.push(() => checks.stop());
+    } else {
+      await checks.reload();
+    }
+    const incidents = new IncidentService({
+      store,
+      now,
+      ...(options.grouping ? { grouping: options.grouping } : {}),
+      ...(options.routing ? { routing: options.routing } : {}),
+      routingFrom: () => policyRoutingRules(store),
+      onChange: (incident, entries) => bus.emit('incident', { incident, entries }),
+      log,
+    });
+    // SLO burn-rate alerts and failing checks open incidents like any other alert.
+    bus.on('alert', (t) => {
+      incidents
+        .intakeTransition(t)
+        ?.catch((err) => log('error', `could not take alert ${t.slo} into incidents`, err));
+    });
+    // PagerDuty allows about 120 events a minute per routing key; so does Ballast, with a burst of 60.
+    const intakeLimiter = new RateLimiter({
+      perMinute: options.intakePerMinute ?? 120,
+      burst: options.intakeBurst ?? 60,
+    });
+    const ackSecret = await resolveAckSecret(
+      options.ackSecret ?? process.env.BALLAST_ACK_SECRET,
+      options.dataDir,
+      options.inMemory,
+    );
+    const ctx: ServerContext = {
+      store,
+      runtime,
+      bus,
+      now,
+      version: VERSION,
+      checks,
+      incidents,
+      intakeLimiter,
+      ackSecret,
+    };
     const app = await buildApp(ctx, options.publicRead ?? false);
     stops.push(() => app.close());
     const address = await app.listen({ port: options.port ?? 7420, host: options.host ?? '127.0.0.1' });
     const url = address;
+    const pager = new Notifier({ ...(options.smtp ? { smtp: options.smtp } : {}), now });
+    const paging = new PagingEngine({
+      store,
+      incidents,
+      notifier: pager,
+      now,
+      directory: () => readDirectory(store),
+      baseUrl: () => options.externalUrl ?? url,
+      ackSecret,
+      log,
+    });
+    ctx.paging = paging;
+    if (options.paging !== false) paging.start(options.pagingTickMs ?? 5_000);
+    stops.push(async () => {
+      await paging.stop();
+      await pager.close();
+    });
     if (options.demo) {
       const { startDemo } = await import('../demo/index.ts');
       const demo = await startDemo(ctx, { log });
@@ -196,7 +323,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.evaluateEveryMs ?? 10_000,
     );
     stops.push(() => clearInterval(timer));
-    const server: RunningServer = { url, close: stopAll, store, engine, bus, runtime, context: ctx };
+    const server: RunningServer = { url, close: stopAll, store, engine, bus, runtime, context: ctx, paging };
     if (adminToken) server.adminToken = adminToken;
     return server;
   } catch (err) {

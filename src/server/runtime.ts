@@ -53,7 +53,8 @@ export class SloRuntime {
 
   /** Seeds alert states from the store, loads the SLOs and warms the engine with their buckets. */
   async start(): Promise<void> {
-    this.alerts.seed(await this.opts.store.listAlertEvents({}));
+    // Check alerts are the check monitor's; the tracker follows SLO alerts only.
+    this.alerts.seed((await this.opts.store.listAlertEvents({})).filter((e) => e.source !== 'check'));
     await this.reload();
     // Alerts that were firing when the server stopped keep being re-sent to Alertmanager.
     const t = this.opts.now();
@@ -217,7 +218,15 @@ export class SloRuntime {
       this.opts.log?.('error', `could not store the alert transition of ${tr.slo}`, err);
     }
     this.opts.bus.emit('alert', tr);
-    await this.opts.notifier?.notify(tr, this.#defs.get(tr.slo), now);
+    await this.opts.notifier?.notify(tr, tr.source === 'check' ? undefined : this.#defs.get(tr.slo), now);
+  }
+
+  /**
+   * Publishes an alert raised outside the SLO engine (a check crossing its
+   * threshold) along the same path: stored, on the bus, to Alertmanager.
+   */
+  publishAlert(tr: AlertTransition): Promise<void> {
+    return this.#publish(tr, this.opts.now());
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {

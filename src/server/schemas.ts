@@ -70,6 +70,8 @@ export const HistoryPointSchema = z.object({
 
 export const AlertEventSchema = z.object({
   id: z.number(),
+  /** Absent for SLO alerts; `check` when a check crossed its failure threshold (then `slo` names the check). */
+  source: z.enum(['slo', 'check']).optional(),
   slo: z.string(),
   service: z.string(),
   severity: z.string(),
@@ -378,3 +380,6 @@ export type LoadSchemasMatchTypes = [
   Assert<Same<z.infer<typeof CapacityStepSchema>, CapacityStep>>,
   Assert<Same<z.infer<typeof CapacitySchema>, CapacityRecord>>,
 ];
+
+export * from './schemas-checks.ts';
+export * from './schemas-incidents.ts';

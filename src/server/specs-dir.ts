@@ -1,9 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Store } from '../store/types.ts';
-import { applySpecSources, type SpecSource } from './apply-specs.ts';
-import type { SloRuntime } from './runtime.ts';
+import { type ApplyTargets, applySpecSources, type SpecSource } from './apply-specs.ts';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -23,14 +21,9 @@ export async function readSpecDirectory(dir: string): Promise<SpecSource[]> {
 }
 
 /** Applies a spec directory once; logs diagnostics and the outcome, never throws for bad specs. */
-export async function applySpecDirectory(
-  dir: string,
-  store: Store,
-  runtime: SloRuntime,
-  log: Log,
-): Promise<boolean> {
+export async function applySpecDirectory(dir: string, targets: ApplyTargets, log: Log): Promise<boolean> {
   const sources = await readSpecDirectory(dir);
-  const outcome = await applySpecSources(store, runtime, sources);
+  const outcome = await applySpecSources(targets, sources);
   if (!outcome.ok) {
     for (const line of outcome.formatted) log('warn', line);
     log('error', `specs in ${dir} have errors; nothing was applied`);
@@ -51,8 +44,7 @@ export async function applySpecDirectory(
  */
 export function watchSpecDirectory(
   dir: string,
-  store: Store,
-  runtime: SloRuntime,
+  targets: ApplyTargets,
   log: Log,
   debounceMs = 300,
 ): () => void {
@@ -61,7 +53,7 @@ export function watchSpecDirectory(
   const rerun = () => {
     timer = undefined;
     running = running
-      .then(() => applySpecDirectory(dir, store, runtime, log))
+      .then(() => applySpecDirectory(dir, targets, log))
       .then(
         () => {},
         (err: unknown) =>

@@ -5,28 +5,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../src/checks/runners/browser.ts';
 
 /** Where screenshots go; created on first use. */
 export const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 
-/**
- * Launches headless Chromium. Background networking, component updates and
- * first-run work are off so the browser opens no connection a test did not ask for.
- */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-}
+/** Headless Chromium with the same flags as browser checks (no connection a test did not ask for). */
+export { launchChromium };
 
 /** Options for {@link openPage}. */
 export interface OpenPageOptions {

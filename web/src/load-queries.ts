@@ -3,8 +3,7 @@
  * running run: `load-second` events are merged into the cached run as they
  * arrive, `load-started` / `load-finished` refresh the lists.
  */
-import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { type QueryClient, useQuery } from '@tanstack/react-query';
 import type {
   CapacityDto,
   LoadRunDetail,
@@ -12,9 +11,10 @@ import type {
   LoadSecondEvent,
 } from '../../src/server/schemas.ts';
 import { getJson, isAuthError } from './api.ts';
+import { useEventStream } from './live.ts';
 import { mergeSeconds } from './load-data.ts';
 import { REFRESH_MS } from './queries.ts';
-import { followEvents, type SseEvent } from './sse.ts';
+import type { SseEvent } from './sse.ts';
 
 const enc = encodeURIComponent;
 const common = {
@@ -65,14 +65,5 @@ function applyEvent(client: QueryClient, e: SseEvent): void {
 
 /** Follows the event stream while a load page is open and keeps its queries current. */
 export function useLoadLive(): void {
-  const client = useQueryClient();
-  useEffect(() => {
-    const abort = new AbortController();
-    void followEvents(
-      abort.signal,
-      (e) => applyEvent(client, e),
-      () => {},
-    );
-    return () => abort.abort();
-  }, [client]);
+  useEventStream(applyEvent);
 }

@@ -3,9 +3,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.tsx';
+import { CheckDetail } from './pages/CheckDetail.tsx';
+import { Checks } from './pages/Checks.tsx';
+import { IncidentDetail } from './pages/IncidentDetail.tsx';
+import { Incidents } from './pages/Incidents.tsx';
 import { LoadRunDetail } from './pages/LoadRunDetail.tsx';
 import { LoadRuns } from './pages/LoadRuns.tsx';
 import { NotFound } from './pages/NotFound.tsx';
+import { OnCall } from './pages/OnCall.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { SloDetail } from './pages/SloDetail.tsx';
 import './styles.css';
@@ -25,6 +30,11 @@ createRoot(root).render(
             <Route path="/slos/:name" element={<SloDetail />} />
             <Route path="/load" element={<LoadRuns />} />
             <Route path="/load/:id" element={<LoadRunDetail />} />
+            <Route path="/checks" element={<Checks />} />
+            <Route path="/checks/:name" element={<CheckDetail />} />
+            <Route path="/incidents" element={<Incidents />} />
+            <Route path="/incidents/:id" element={<IncidentDetail />} />
+            <Route path="/oncall" element={<OnCall />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Layout>

@@ -1,4 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { ServerOptions } from '../../server/index.ts';
+import { parseDuration } from '../../spec/index.ts';
 
 function port(value: string): number {
   const n = Number(value);
@@ -15,6 +17,11 @@ interface ServeFlags {
   publicRead?: boolean;
   demo?: boolean;
   alertmanager?: string;
+  groupWindow?: string;
+  groupBy?: string;
+  smtp?: string;
+  smtpFrom: string;
+  externalUrl?: string;
 }
 
 /** `ballast serve`: API, web UI, SLO engine and (with --demo) a demo workload in one process. */
@@ -29,6 +36,23 @@ export function registerServe(program: Command): void {
     .option('--public-read', 'allow reads without a token (default with --demo)')
     .option('--demo', 'run a demo workload that feeds the events-sourced SLOs')
     .option('--alertmanager <url>', 'post alert changes to this Alertmanager (or BALLAST_ALERTMANAGER_URL)')
+    .option(
+      '--group-window <duration>',
+      'alerts of one service within this long join one incident (default 30m, 0 turns it off)',
+    )
+    .option(
+      '--group-by <labels>',
+      'alerts with equal values of these labels join one incident (comma-separated, e.g. alertname,cluster)',
+    )
+    .option(
+      '--smtp <host:port>',
+      'SMTP server for e-mail pages (or BALLAST_SMTP); --smtp-from sets the sender',
+    )
+    .option('--smtp-from <address>', 'sender of e-mail pages', 'ballast@localhost')
+    .option(
+      '--external-url <url>',
+      'base URL of this server in the links of pages (default the listen address)',
+    )
     .action(async (flags: ServeFlags) => {
       // Loaded here so other commands do not pay for the server's imports at start-up.
       const { startServer } = await import('../../server/index.ts');
@@ -44,6 +68,7 @@ export function registerServe(program: Command): void {
         demo: flags.demo,
         alertmanagerUrl: flags.alertmanager ?? process.env.BALLAST_ALERTMANAGER_URL,
         log: true,
+        ...incidentOptions(flags),
       });
       const out = process.stdout;
       out.write(`Ballast is serving on ${server.url}\n`);
@@ -68,4 +93,32 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
     });
+}
+
+/** Grouping, SMTP and link options of `serve`, checked (a bad value stops the server before it starts). */
+function incidentOptions(flags: ServeFlags): Pick<ServerOptions, 'grouping' | 'smtp' | 'externalUrl'> {
+  const out: Pick<ServerOptions, 'grouping' | 'smtp' | 'externalUrl'> = {};
+  if (flags.groupWindow !== undefined || flags.groupBy !== undefined) {
+    const windowMs =
+      flags.groupWindow === undefined
+        ? 30 * 60_000
+        : flags.groupWindow === '0'
+          ? 0
+          : parseDuration(flags.groupWindow);
+    if (windowMs === undefined)
+      throw new InvalidArgumentError(`--group-window ${flags.groupWindow}: a duration such as 30m or 2h`);
+    const byLabels = (flags.groupBy ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    out.grouping = { windowMs, byLabels };
+  }
+  const smtp = flags.smtp ?? process.env.BALLAST_SMTP;
+  if (smtp) {
+    const m = /^([^:]+):(\d+)$/.exec(smtp);
+    if (!m) throw new InvalidArgumentError(`--smtp ${smtp}: give host:port, e.g. 127.0.0.1:25`);
+    out.smtp = { host: m[1] as string, port: Number(m[2]), from: flags.smtpFrom };
+  }
+  if (flags.externalUrl) out.externalUrl = flags.externalUrl;
+  return out;
 }

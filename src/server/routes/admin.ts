@@ -28,7 +28,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
         file: d.file ?? `documents[${i}]`,
         content: d.content,
       }));
-      const outcome = await applySpecSources(ctx.store, ctx.runtime, sources);
+      const outcome = await applySpecSources(ctx, sources);
       if (!outcome.ok) {
         const first = outcome.diagnostics[0];
         const message = first ? `${first.path}: ${first.message}` : 'the specs have errors';

@@ -88,6 +88,7 @@ export function sloRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const q = parseOr400(AlertsQuerySchema, query, 'query');
       const events = await ctx.store.listAlertEvents({
         slo: def.name,
+        source: 'slo',
         since: q.since,
         limit: q.limit ?? 200,
       });

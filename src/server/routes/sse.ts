@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SecondSample } from '../../load/types.ts';
 import type { AlertTransition, SloStatus } from '../../slo/model.ts';
+import type { BusEvents } from '../bus.ts';
 import type { ServerContext } from '../context.ts';
 import type { LoadRunListItem } from '../schemas.ts';
 
@@ -10,7 +11,8 @@ export const HEARTBEAT_MS = 15_000;
 /**
  * `GET /events`: server-sent events. `slo-status` carries each fresh
  * SloStatus, `alert` each alert transition, `load-started` / `load-finished`
- * `{run}` (a runs-list row) and `load-second` `{runId, samples}` of load tests; `: heartbeat` comments keep idle
+ * `{run}` (a runs-list row) and `load-second` `{runId, samples}` of load tests, `check-result`
+ * `{result, health}` of synthetic checks; `: heartbeat` comments keep idle
  * connections alive. Browsers' EventSource cannot send headers, so the token
  * may come as `?access_token=`.
  */
@@ -26,7 +28,7 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: {
         tags: ['events'],
         summary:
-          'Live updates as server-sent events (slo-status, alert, load-started, load-second, load-finished)',
+          'Live updates as server-sent events (slo-status, alert, load-started, load-second, load-finished, check-result, incident)',
         produces: ['text/event-stream'],
         response: { 200: { type: 'string', description: 'text/event-stream' } },
       },
@@ -48,11 +50,15 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const onLoadStarted = (run: LoadRunListItem) => send('load-started', { run });
       const onLoadSecond = (e: { runId: string; samples: SecondSample[] }) => send('load-second', e);
       const onLoadFinished = (run: LoadRunListItem) => send('load-finished', { run });
+      const onCheckResult = (event: BusEvents['check-result'][0]) => send('check-result', event);
+      const onIncident = (event: BusEvents['incident'][0]) => send('incident', event);
       ctx.bus.on('slo-status', onStatus);
       ctx.bus.on('alert', onAlert);
       ctx.bus.on('load-started', onLoadStarted);
       ctx.bus.on('load-second', onLoadSecond);
       ctx.bus.on('load-finished', onLoadFinished);
+      ctx.bus.on('check-result', onCheckResult);
+      ctx.bus.on('incident', onIncident);
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
       const stop = () => {
         clearInterval(heartbeat);
@@ -61,6 +67,8 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ctx.bus.off('load-started', onLoadStarted);
         ctx.bus.off('load-second', onLoadSecond);
         ctx.bus.off('load-finished', onLoadFinished);
+        ctx.bus.off('check-result', onCheckResult);
+        ctx.bus.off('incident', onIncident);
         open.delete(end);
       };
       const end = () => {

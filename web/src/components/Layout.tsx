@@ -19,6 +19,9 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <nav>
           <Link to="/">Services</Link>
+          <Link to="/checks">Checks</Link>
+          <Link to="/incidents">Incidents</Link>
+          <Link to="/oncall">On call</Link>
           <Link to="/load">Load tests</Link>
         </nav>
         <div className="topbar-right">
