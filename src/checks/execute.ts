@@ -4,8 +4,7 @@
  * Never throws: whatever goes wrong becomes a failing result with a reason.
  */
 import { evaluateConditions, judgeObservation } from './judge.ts';
-import type { BrowserPool } from './runners/browser.ts';
-import { runBrowserCheck } from './runners/browser.ts';
+import { BrowserHost } from './runners/browser-host.ts';
 import type { RunContext } from './runners/context.ts';
 import { runDnsCheck } from './runners/dns.ts';
 import { runHttpCheck } from './runners/http.ts';
@@ -22,8 +21,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Where browser checks keep screenshots and traces of failures. */
   artifactsDir: string;
-  /** Shared Chromium for browser checks (one is launched per execution without it). */
-  browsers?: BrowserPool;
+  /** Shared Chromium and worker for browser checks (without one, an execution starts and ends its own). */
+  browsers?: BrowserHost;
 }
 
 /** One attempt of one check. */
@@ -40,8 +39,15 @@ async function attempt(check: CheckDefinition, ctx: RunContext, opts: ExecuteOpt
       return runDnsCheck(spec, ctx);
     case 'tls':
       return runTlsCheck(spec, ctx);
-    case 'browser':
-      return runBrowserCheck(spec, ctx, { artifactsDir: opts.artifactsDir, pool: opts.browsers });
+    case 'browser': {
+      if (opts.browsers) return opts.browsers.run(spec, ctx, opts.artifactsDir);
+      const own = new BrowserHost();
+      try {
+        return await own.run(spec, ctx, opts.artifactsDir);
+      } finally {
+        await own.close();
+      }
+    }
     case 'heartbeat':
       return {
         error: {

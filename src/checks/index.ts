@@ -11,6 +11,7 @@ export { decideGate, type GateDecision, type GateInput, type GateReason } from '
 export { type ErrorBudgetPolicy, errorBudgetPolicySchema, policyFromBody } from './gate/policy.ts';
 export { evaluateConditions, judgeObservation } from './judge.ts';
 export { CheckMonitor, type MonitorOptions } from './monitor.ts';
+export { BrowserHost, type BrowserHostOptions } from './runners/browser-host.ts';
 export { CHECK_DEFAULTS, checkFromDocument, DEFAULT_CONDITIONS } from './spec/map.ts';
 export { type CheckDocument, checkDocumentSchema } from './spec/schema.ts';
 export { renderStatusHtml } from './status/html.ts';

@@ -9,7 +9,7 @@ import type { AlertTransition } from '../slo/model.ts';
 import type { CheckHealthRecord, Store, StoredCheckResult } from '../store/types.ts';
 import { executeCheck } from './execute.ts';
 import { type HeartbeatState, heartbeatPing, missedHeartbeat } from './heartbeat.ts';
-import { BrowserPool } from './runners/browser.ts';
+import { BrowserHost } from './runners/browser-host.ts';
 import { advanceHealth, CheckScheduler, type HealthState } from './schedule/index.ts';
 import type { CheckDefinition, CheckResult } from './types.ts';
 
@@ -35,7 +35,7 @@ export interface MonitorOptions {
 export class CheckMonitor {
   readonly #opts: MonitorOptions;
   readonly #scheduler: CheckScheduler;
-  readonly #browsers = new BrowserPool();
+  readonly #browsers = new BrowserHost();
   #checks = new Map<string, CheckDefinition>();
   readonly #health = new Map<string, CheckHealthRecord>();
   readonly #latest = new Map<string, StoredCheckResult>();

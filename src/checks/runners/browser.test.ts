@@ -1,7 +1,9 @@
 /**
- * The browser runner against real Chromium and a real HTTP server on
- * 127.0.0.1: passing, throwing, hanging and uncompilable scripts, the status
- * of navigations, the artifacts kept on failure, and one shared browser.
+ * Browser checks against real Chromium and a real HTTP server on 127.0.0.1,
+ * run as the scheduler runs them: through a BrowserHost, in its worker
+ * thread. Passing, throwing, hanging, busy-looping and uncompilable scripts,
+ * the status of navigations, the artifacts kept on failure, a worker that
+ * dies, and the shared in-thread browser pool the worker uses.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserCheckSpec } from '../types.ts';
-import { BrowserPool, type BrowserRunOptions, runBrowserCheck } from './browser.ts';
+import { BrowserPool, runBrowserCheck } from './browser.ts';
+import { BrowserHost } from './browser-host.ts';
 
 const TITLE = 'Ballast browser check fixture';
 
@@ -30,7 +33,7 @@ const HOME = `<!doctype html>
 
 let server: Server;
 let base: string;
-let pool: BrowserPool;
+let host: BrowserHost;
 const tempDirs: string[] = [];
 
 function artifactsDir(): string {
@@ -66,19 +69,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  pool = new BrowserPool();
+  host = new BrowserHost();
 });
 
 afterAll(async () => {
-  await pool?.close();
+  await host?.close();
   await new Promise((resolve) => server?.close(resolve));
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('runBrowserCheck', () => {
+describe('BrowserHost', () => {
   it('passes a script that navigates, clicks and waits for text, keeping no artifacts', async () => {
-    const opts: BrowserRunOptions = { artifactsDir: artifactsDir(), pool };
-    const obs = await runBrowserCheck(
+    const opts = { artifactsDir: artifactsDir() };
+    const obs = await host.run(
       spec([
         `await page.goto('${base}/');`,
         `expect(await page.title()).toBe('${TITLE}');`,
@@ -87,7 +90,7 @@ describe('runBrowserCheck', () => {
         `await expect(page.locator('#out')).toHaveText('clicked');`,
       ]),
       { timeoutMs: 20_000 },
-      opts,
+      opts.artifactsDir,
     );
     expect(obs.error).toBeUndefined();
     expect(obs.context.status).toBe(200);
@@ -100,8 +103,7 @@ describe('runBrowserCheck', () => {
   });
 
   it('reports the status of the last top-level navigation, after redirects', async () => {
-    const run = (lines: string[]) =>
-      runBrowserCheck(spec(lines), { timeoutMs: 20_000 }, { artifactsDir: artifactsDir(), pool });
+    const run = (lines: string[]) => host.run(spec(lines), { timeoutMs: 20_000 }, artifactsDir());
     const missing = await run([`await page.goto('${base}/');`, `await page.goto('${base}/missing');`]);
     expect(missing.error).toBeUndefined();
     expect(missing.context.status).toBe(404);
@@ -116,7 +118,7 @@ describe('runBrowserCheck', () => {
   });
 
   it('opens each run in a context with the spec viewport', async () => {
-    const obs = await runBrowserCheck(
+    const obs = await host.run(
       spec(
         [
           `await page.goto('${base}/');`,
@@ -126,7 +128,7 @@ describe('runBrowserCheck', () => {
         { width: 800, height: 600 },
       ),
       { timeoutMs: 20_000 },
-      { artifactsDir: artifactsDir(), pool },
+      artifactsDir(),
     );
     expect(obs.error).toBeUndefined();
   });
@@ -137,8 +139,8 @@ describe('runBrowserCheck', () => {
       '// the fixture has no such heading',
       "expect(await page.textContent('h1')).toBe('Dashboard');",
     ];
-    const opts = { artifactsDir: artifactsDir(), pool };
-    const obs = await runBrowserCheck(spec(lines, 'checks/home.js'), { timeoutMs: 20_000 }, opts);
+    const opts = { artifactsDir: artifactsDir() };
+    const obs = await host.run(spec(lines, 'checks/home.js'), { timeoutMs: 20_000 }, opts.artifactsDir);
 
     expect(obs.error).toEqual({
       kind: 'script',
@@ -159,11 +161,7 @@ describe('runBrowserCheck', () => {
 
   it('names what a failed Playwright action was waiting for', async () => {
     const lines = [`await page.goto('${base}/');`, "await page.click('#nope', { timeout: 300 });"];
-    const obs = await runBrowserCheck(
-      spec(lines),
-      { timeoutMs: 20_000 },
-      { artifactsDir: artifactsDir(), pool },
-    );
+    const obs = await host.run(spec(lines), { timeoutMs: 20_000 }, artifactsDir());
     expect(obs.error?.kind).toBe('script');
     expect(obs.error?.message).toBe(
       `page.click: Timeout 300ms exceeded, waiting for locator('#nope') (script line ${lineOf(lines, '#nope')})`,
@@ -172,12 +170,12 @@ describe('runBrowserCheck', () => {
 
   it('gives up on a hanging script at its timeout, keeping the artifacts', async () => {
     const timeoutMs = 1_500;
-    const opts = { artifactsDir: artifactsDir(), pool };
+    const opts = { artifactsDir: artifactsDir() };
     const started = performance.now();
-    const obs = await runBrowserCheck(
+    const obs = await host.run(
       spec([`await page.goto('${base}/');`, 'await new Promise(() => {});']),
       { timeoutMs },
-      opts,
+      opts.artifactsDir,
     );
     const elapsed = performance.now() - started;
 
@@ -195,12 +193,12 @@ describe('runBrowserCheck', () => {
 
   it('stops a run when the signal aborts, keeping nothing', async () => {
     const controller = new AbortController();
-    const opts = { artifactsDir: artifactsDir(), pool };
+    const opts = { artifactsDir: artifactsDir() };
     setTimeout(() => controller.abort(), 300);
-    const obs = await runBrowserCheck(
+    const obs = await host.run(
       spec([`await page.goto('${base}/');`, 'await page.waitForTimeout(60_000);']),
       { timeoutMs: 30_000, signal: controller.signal },
-      opts,
+      opts.artifactsDir,
     );
     expect(obs.error).toEqual({ kind: 'timeout', message: 'aborted' });
     expect(obs.context.responseTimeMs).toBeLessThan(30_000);
@@ -209,56 +207,104 @@ describe('runBrowserCheck', () => {
   });
 
   it('reports a syntax error as a config error without starting Chromium', async () => {
-    const ownPool = new BrowserPool();
+    const ownHost = new BrowserHost();
     try {
       const lines = [`await page.goto('${base}/');`, 'await page.click(;'];
-      const obs = await runBrowserCheck(
-        spec(lines, 'checks/broken.js'),
-        { timeoutMs: 20_000 },
-        {
-          artifactsDir: artifactsDir(),
-          pool: ownPool,
-        },
-      );
+      const obs = await ownHost.run(spec(lines, 'checks/broken.js'), { timeoutMs: 20_000 }, artifactsDir());
       expect(obs.error).toEqual({
         kind: 'config',
         message: `SyntaxError: Unexpected token ';' (checks/broken.js:${lineOf(lines, 'click(;')})`,
       });
-      expect(ownPool.launches).toBe(0);
+      expect(ownHost.launches).toBe(0);
+      expect(ownHost.workerStarts).toBe(0);
     } finally {
-      await ownPool.close();
+      await ownHost.close();
     }
   });
 
   it('reports a Chromium that cannot start as an internal error, trying again on the next run', async () => {
     const missing = path.join(artifactsDir(), 'no-chromium-here');
-    const brokenPool = new BrowserPool({ executablePath: missing });
+    const brokenHost = new BrowserHost({ executablePath: missing });
     const script = spec([`await page.goto('${base}/');`]);
     try {
-      for (const opts of [
-        { artifactsDir: artifactsDir(), executablePath: missing },
-        { artifactsDir: artifactsDir(), pool: brokenPool },
-        { artifactsDir: artifactsDir(), pool: brokenPool },
-      ]) {
-        const obs = await runBrowserCheck(script, { timeoutMs: 20_000 }, opts);
+      for (let run = 0; run < 2; run++) {
+        const obs = await brokenHost.run(script, { timeoutMs: 20_000 }, artifactsDir());
         expect(obs.error?.kind).toBe('internal');
         expect(obs.error?.message).toMatch(/^Chromium did not start: .+/);
       }
-      // A failed launch is not cached: the second run through the pool launched again.
-      expect(brokenPool.launches).toBe(2);
+      // A failed launch is not cached: the second run launched again.
+      expect(brokenHost.launches).toBe(2);
     } finally {
-      await brokenPool.close();
+      await brokenHost.close();
     }
   });
 
-  it('launches and closes its own Chromium when given no pool', async () => {
-    const obs = await runBrowserCheck(
-      spec([`await page.goto('${base}/');`, `expect(await page.title()).toBe('${TITLE}');`]),
-      { timeoutMs: 20_000 },
-      { artifactsDir: artifactsDir() },
-    );
-    expect(obs.error).toBeUndefined();
-    expect(obs.context.status).toBe(200);
+  it('replaces a worker whose script never yields, and the next run passes on the same Chromium', async () => {
+    const ownHost = new BrowserHost({ stallMs: 1_500 });
+    try {
+      const stuck = await ownHost.run(
+        spec([`await page.goto('${base}/');`, 'for (;;) {}']),
+        { timeoutMs: 60_000 },
+        artifactsDir(),
+      );
+      expect(stuck.error?.kind).toBe('timeout');
+      expect(stuck.error?.message).toMatch(/stopped responding for 1\.5 s .*busy loop/);
+      // Well before the run's own 60 s timeout: the heartbeat, not the deadline, caught it.
+      expect(stuck.context.responseTimeMs).toBeLessThan(30_000);
+
+      const next = await ownHost.run(
+        spec([`await page.goto('${base}/');`, `expect(await page.title()).toBe('${TITLE}');`]),
+        { timeoutMs: 20_000 },
+        artifactsDir(),
+      );
+      expect(next.error).toBeUndefined();
+      expect(ownHost.workerStarts).toBe(2);
+      expect(ownHost.launches).toBe(1);
+    } finally {
+      await ownHost.close();
+    }
+  });
+
+  it('fails only the runs of a worker killed by an error no caller can catch, then starts a new one', async () => {
+    const ownHost = new BrowserHost();
+    try {
+      const lost = await ownHost.run(
+        spec([
+          `await page.goto('${base}/');`,
+          "setTimeout(() => { throw new Error('escaped the script'); }, 10);",
+          'await new Promise(() => {});',
+        ]),
+        { timeoutMs: 20_000 },
+        artifactsDir(),
+      );
+      expect(lost.error).toEqual({
+        kind: 'internal',
+        message: 'the browser worker failed: escaped the script',
+      });
+
+      const next = await ownHost.run(
+        spec([`await page.goto('${base}/');`, `expect(await page.title()).toBe('${TITLE}');`]),
+        { timeoutMs: 20_000 },
+        artifactsDir(),
+      );
+      expect(next.error).toBeUndefined();
+      expect(next.context.status).toBe(200);
+      expect(ownHost.workerStarts).toBe(2);
+    } finally {
+      await ownHost.close();
+    }
+  });
+
+  it('refuses runs once closed', async () => {
+    const ownHost = new BrowserHost();
+    const first = await ownHost.run(spec(['return;']), { timeoutMs: 20_000 }, artifactsDir());
+    expect(first.error).toBeUndefined();
+    await ownHost.close();
+    const obs = await ownHost.run(spec(['return;']), { timeoutMs: 5_000 }, artifactsDir());
+    expect(obs.error).toEqual({
+      kind: 'internal',
+      message: 'Chromium did not start: the browser host is closed',
+    });
   });
 });
 

@@ -4,15 +4,20 @@
  * keeps a full-page screenshot and the Playwright trace when the script fails
  * or runs out of time. Chromium is shared through a {@link BrowserPool}
  * because launching it costs about half a second per check.
+ *
+ * This runs inside the browser worker; the rest of Ballast runs browser
+ * checks through a {@link BrowserHost} (browser-host.ts), which keeps user
+ * scripts and playwright-core's client off the scheduler's thread.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserServer, chromium, type Page } from 'playwright-core';
 import type { BrowserCheckSpec, CheckError, CheckErrorKind, Observation } from '../types.ts';
 import { expect } from './browser-expect.ts';
 import { type CheckScript, compileScript, describeScriptError } from './browser-script.ts';
 import type { RunContext } from './context.ts';
+import { messageOf, settleWithin } from './settle.ts';
 
 /** Debian's Chromium, which playwright-core drives (Ballast does not download Playwright's builds). */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -41,22 +46,32 @@ export function launchChromium(executablePath: string = DEFAULT_CHROMIUM_PATH): 
   return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
 }
 
+/** Launches Chromium as a server the browser worker connects to (loopback only, behind a random path). */
+export function launchChromiumServer(executablePath: string = DEFAULT_CHROMIUM_PATH): Promise<BrowserServer> {
+  return chromium.launchServer({ executablePath, args: [...CHROMIUM_ARGS], host: '127.0.0.1' });
+}
+
 /**
- * One Chromium shared by browser checks: launched on the first `acquire`,
- * launched again if it dies, closed by `close`. Isolation between checks
- * comes from the fresh browser context each run opens, not from the process.
+ * One Chromium shared by browser checks: opened on the first `acquire`,
+ * opened again if it dies or disconnects, closed by `close`. Isolation between
+ * checks comes from the fresh browser context each run opens, not from the process.
  */
 export class BrowserPool {
-  readonly #executablePath: string;
+  readonly #open: () => Promise<Browser>;
   #browser: Promise<Browser> | undefined;
   #launches = 0;
   #closed = false;
 
-  constructor(opts: { executablePath?: string } = {}) {
-    this.#executablePath = opts.executablePath ?? DEFAULT_CHROMIUM_PATH;
+  /**
+   * `open` replaces launching: the browser worker connects to a Chromium
+   * server its host owns (closing such a browser only disconnects).
+   */
+  constructor(opts: { executablePath?: string; open?: () => Promise<Browser> } = {}) {
+    const executablePath = opts.executablePath ?? DEFAULT_CHROMIUM_PATH;
+    this.#open = opts.open ?? (() => launchChromium(executablePath));
   }
 
-  /** How many times Chromium was launched (1 while the first browser lives). */
+  /** How many times a browser was opened (1 while the first browser lives). */
   get launches(): number {
     return this.#launches;
   }
@@ -79,7 +94,7 @@ export class BrowserPool {
 
   #launch(): Promise<Browser> {
     this.#launches++;
-    const launching: Promise<Browser> = launchChromium(this.#executablePath).then(
+    const launching: Promise<Browser> = this.#open().then(
       (browser) => {
         // A crashed or killed browser is forgotten, so the next acquire launches a new one.
         browser.on('disconnected', () => this.#forget(launching));
@@ -99,14 +114,14 @@ export class BrowserPool {
   }
 }
 
-/** How {@link runBrowserCheck} gets its browser and where it keeps artifacts. */
+/** Where {@link runBrowserCheck} gets its browser and keeps artifacts. */
 export interface BrowserRunOptions {
   /** Screenshots and traces of failed runs go here (created if missing). */
   artifactsDir: string;
-  /** Chromium to launch when no pool is given (default {@link DEFAULT_CHROMIUM_PATH}). */
-  executablePath?: string;
-  /** Shared browser. Without one, the run launches its own Chromium and closes it afterwards. */
-  pool?: BrowserPool;
+  /** The shared browser. */
+  pool: BrowserPool;
+  /** What is left of `ctx.timeoutMs` (the host spent the rest starting Chromium); all of it by default. */
+  budgetMs?: number;
 }
 
 /**
@@ -145,15 +160,13 @@ async function runChecked(
   const compiled = compileScript(spec.script, spec.scriptFile);
   if (!compiled.ok) return errorObservation('config', compiled.message, 0);
 
-  const deadline = performance.now() + ctx.timeoutMs;
-  const launching = opts.pool ? opts.pool.acquire() : launchChromium(opts.executablePath);
-  const acquired = await settleWithin(launching, ctx.timeoutMs, ctx.signal);
+  const budgetMs = opts.budgetMs ?? ctx.timeoutMs;
+  const deadline = performance.now() + budgetMs;
+  const acquired = await settleWithin(opts.pool.acquire(), budgetMs, ctx.signal);
   if (acquired.kind === 'rejected') {
     return errorObservation('internal', `Chromium did not start: ${messageOf(acquired.error)}`, 0);
   }
   if (acquired.kind !== 'fulfilled') {
-    // An own browser that arrives after we gave up must not outlive the run.
-    if (!opts.pool) launching.then((browser) => browser.close()).catch(() => {});
     const message =
       acquired.kind === 'aborted'
         ? 'aborted while waiting for Chromium to start'
@@ -161,12 +174,7 @@ async function runChecked(
     return errorObservation('timeout', message, 0);
   }
 
-  const browser = acquired.value;
-  try {
-    return await runInBrowser(browser, compiled.run, spec, ctx, opts, deadline);
-  } finally {
-    if (!opts.pool) await settleWithin(browser.close(), CLEANUP_TIMEOUT_MS);
-  }
+  return runInBrowser(acquired.value, compiled.run, spec, ctx, opts, deadline);
 }
 
 /** What the run learned about top-level navigations. */
@@ -338,37 +346,6 @@ async function closeContext(session: Session): Promise<void> {
   await settleWithin(context.close(), CLEANUP_TIMEOUT_MS);
 }
 
-type Settled<T> =
-  | { kind: 'fulfilled'; value: T }
-  | { kind: 'rejected'; error: unknown }
-  | { kind: 'timeout' }
-  | { kind: 'aborted' };
-
-/** Waits for `promise` at most `ms` (and until `signal` aborts); never rejects. */
-function settleWithin<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<Settled<T>> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (settled: Settled<T>) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(settled);
-    };
-    const onAbort = () => finish({ kind: 'aborted' });
-    promise.then(
-      (value) => finish({ kind: 'fulfilled', value }),
-      (error: unknown) => finish({ kind: 'rejected', error }),
-    );
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => finish({ kind: 'timeout' }), Math.max(0, ms));
-  });
-}
-
-function errorObservation(kind: CheckErrorKind, message: string, responseTimeMs: number): Observation {
+export function errorObservation(kind: CheckErrorKind, message: string, responseTimeMs: number): Observation {
   return { error: { kind, message }, context: { responseTimeMs }, phases: {} };
-}
-
-function messageOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n', 1)[0] ?? '').trim();
 }

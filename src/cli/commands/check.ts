@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
+  BrowserHost,
   type CheckDefinition,
   type CheckResult,
   checkFromDocument,
   executeCheck,
 } from '../../checks/index.ts';
 import { listReport, REPORTERS, type RunReport, summaryJson } from '../../checks/reporters/index.ts';
-import { BrowserPool } from '../../checks/runners/browser.ts';
 import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/index.ts';
 import { GateDecisionSchema } from '../../server/schemas.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, loadSpecDirectory } from '../../spec/index.ts';
@@ -99,7 +99,7 @@ async function checkRun(dir: string, flags: RunFlags): Promise<number> {
   const runnable = selected.filter((c) => c.spec.type !== 'heartbeat');
   const artifactsDir = resolve(flags.artifacts ?? join(tmpdir(), 'ballast-check-artifacts'));
   await mkdir(artifactsDir, { recursive: true });
-  const browsers = new BrowserPool();
+  const browsers = new BrowserHost();
   const startedAt = Date.now();
   let results: CheckResult[];
   try {
