@@ -4,9 +4,9 @@
  * core 1, closed loop with N connections for a fixed time. CPU and peak RSS
  * come from the kernel's accounting of the generator process (see lib/measure.ts).
  *
- *   npx node bench/load/throughput.ts [--seconds 10] [--connections 1,50,1000] [--profile]
+ *   npx node bench/load/throughput.ts [--seconds 10] [--connections 1,50,1000] [--profile [--profile-connections 50]]
  *
- * --profile adds a Ballast run at 50 connections under `--cpu-prof` and
+ * --profile adds a Ballast run (at 50 connections unless told) under `--cpu-prof` and
  * prints the functions with the most self time.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '1,50,1000' },
     profile: { type: 'boolean', default: false },
+    'profile-connections': { type: 'string', default: '50' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -63,7 +64,7 @@ try {
       console.error(`  ${c} conns ${r.tool}: ${r.requests} requests, ${r.m.cpuS.toFixed(2)} CPU s`);
     }
   }
-  if (values.profile) await profile(nginx.url);
+  if (values.profile) await profile(nginx.url, Number(values['profile-connections']));
 } finally {
   await nginx.stop();
 }
@@ -114,10 +115,10 @@ printTable(
   ratioRows,
 );
 
-async function profile(url: string): Promise<void> {
+async function profile(url: string, conns: number): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ballast-bench-prof-'));
   try {
-    const plan = benchPlan(url, { executor: 'constant-vus', vus: 50, durationMs: SECONDS * 1000 }, 50);
+    const plan = benchPlan(url, { executor: 'constant-vus', vus: conns, durationMs: SECONDS * 1000 }, conns);
     const r = await runBallast(plan, opts, ['--cpu-prof', '--cpu-prof-dir', dir], 'ballast (--cpu-prof)');
     console.error(
       `  profiled run: ${r.requests} requests, ${r.m.cpuS.toFixed(2)} CPU s (profiling slows it)`,
@@ -125,7 +126,7 @@ async function profile(url: string): Promise<void> {
     const { totalMs, top, areas, files } = await topFunctions(dir, 25);
     const busy = totalMs - (areas.find((a) => a.name.startsWith('idle'))?.selfMs ?? 0);
     console.log(
-      `\nBallast at 50 connections under --cpu-prof: ${fmt(r.requests)} requests; ${files} profiles (main thread + worker), ` +
+      `\nBallast at ${conns} connections under --cpu-prof: ${fmt(r.requests)} requests; ${files} profiles (main thread + worker), ` +
         `${fmt(totalMs / 1000, 2)} s sampled, ${fmt(busy / 1000, 2)} s busy = ${fmt((busy * 1000) / r.requests, 1)} µs per request ` +
         `(kernel: user ${fmt(r.m.userS, 2)} s, sys ${fmt(r.m.sysS, 2)} s)\n`,
     );
