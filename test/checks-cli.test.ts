@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ballast.js');
 
+const SECRET = 'cli-secret-0123456789';
+
 let target: Server;
 let base = '';
 let dir = '';
@@ -38,10 +40,17 @@ spec:
 ${body}`;
 }
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'check', 'run', ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [BIN, 'check', 'run', ...args],
+      { timeout: 60_000, env: { ...process.env, ...env } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -55,6 +64,11 @@ async function specDir(name: string, content: string): Promise<string> {
 
 beforeAll(async () => {
   target = createServer((req, res) => {
+    if (req.url === '/private') {
+      const ok = req.headers.authorization === `Bearer ${SECRET}`;
+      res.writeHead(ok ? 200 : 401).end(ok ? 'welcome' : `bad credentials: ${req.headers.authorization}`);
+      return;
+    }
     if (req.url === '/slow') {
       setTimeout(() => res.end('late'), 300);
       return;
@@ -139,6 +153,53 @@ describe('ballast check run', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /checks\.yaml:\d+:\d+: error: spec\.conditions\[0\]: check typo: condition "\[STATS\] == 200": unknown placeholder \[STATS\] at column 1/,
+    );
+  });
+
+  it('reads ${env.NAME} from its own environment: the header arrives and the value is never printed', async () => {
+    const d = await specDir(
+      'env',
+      SERVICE +
+        check(
+          'private',
+          [],
+          `  http:\n    url: ${base}/private\n    headers:\n      authorization: "Bearer \${env.BALLAST_CLI_TOKEN}"\n  conditions: ["[STATUS] == 200"]\n`,
+        ),
+    );
+    const ok = await run([d, '--reporter', 'json'], { BALLAST_CLI_TOKEN: SECRET });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).not.toContain(SECRET);
+    // A wrong value gets 401 and the server echoes it: the report shows the reference, not the value.
+    const wrong = await run([d, '--reporter', 'json'], { BALLAST_CLI_TOKEN: `${SECRET}-old` });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).not.toContain(SECRET);
+  });
+
+  it('warns at file:line when a variable is not set, then fails the check with a config error naming it', async () => {
+    const d = join(dir, 'env');
+    const r = await run([d], { BALLAST_CLI_TOKEN: undefined });
+    const yaml = await readFile(join(d, 'checks.yaml'), 'utf8');
+    const line = yaml.slice(0, yaml.indexOf('authorization:')).split('\n').length;
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `checks\\.yaml:${line}:\\d+: warning: check private: environment variable BALLAST_CLI_TOKEN is not set here`,
+      ),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('environment variable BALLAST_CLI_TOKEN is not set');
+  });
+
+  it('exits 2 for a malformed reference, naming the field', async () => {
+    const d = await specDir(
+      'env-bad',
+      SERVICE +
+        check('bad-ref', [], `  http:\n    url: ${base}/\n    headers: { x-key: "\${env.MY-KEY}" }\n`),
+    );
+    const r = await run([d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /checks\.yaml:\d+:\d+: error: spec\.http\.headers\.x-key: \$\{env\.MY-KEY\}: an environment variable name/,
     );
   });
 

@@ -181,9 +181,13 @@ describe('checks on the server', () => {
     expect(closed.body.reasons).toContainEqual({
       ok: false,
       kind: 'check',
-      message: 'check shop-job has no result yet',
+      message: 'check shop-job is stale: it has never run',
     });
     await ping();
+    // The SLO fed by the check has data once the runtime evaluated it (no data would fail closed).
+    await eventually('the gate to open', async () =>
+      (await api<GateDecisionBody>('/api/v1/gate?service=shop')).body.pass ? true : undefined,
+    );
     const { code, stdout } = await gateCli();
     expect(stdout).toContain('gate OPEN for shop');
     expect(code).toBe(0);

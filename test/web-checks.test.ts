@@ -1,12 +1,13 @@
 /**
  * The synthetic-check pages in real Chromium against the real server: checks
  * of a local HTTP server (one passing, one failing on a condition, one
- * browser check failing its script) are run through the API, then the list
+ * browser check failing its script) and of a TLS endpoint are run through the API, then the list
  * shows each with the state, reason, uptime and daily bars the API reports
  * and takes new results from the event stream; the detail page draws the
  * phase chart, lists the history with the conditions as evaluated, shows a
  * failed browser run's screenshot (fetched with the token), and "Run now"
- * adds a row (or, for a viewer token, shows why it cannot).
+ * adds a row (or, for a viewer token, shows why it cannot); a TLS result
+ * lists the presented certificate chain.
  * Screenshots go to test-output/screenshots; with UPDATE_SCREENSHOTS=1 they
  * are also copied to docs/screenshots.
  */
@@ -16,8 +17,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCertificates, type TestCertificates } from '../src/checks/runners/http/testing.ts';
 import { type RunningServer, startServer } from '../src/server/index.ts';
 import type { CheckResultItem, CheckSummary, TokenResponse } from '../src/server/schemas.ts';
 import {
@@ -39,6 +42,9 @@ const HISTORY_LIMIT = 50;
 
 let target: Server;
 let targetUrl: string;
+let certs: TestCertificates;
+let tlsTarget: TlsServer;
+let tlsPort = 0;
 let server: RunningServer;
 let browser: Browser;
 let artifactsDir: string;
@@ -80,7 +86,7 @@ function startTarget(): Promise<Server> {
   return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
 }
 
-function specs(base: string) {
+function specs(base: string, tlsAt: number) {
   const check = (name: string, body: string) => ({
     file: `checks/${name}.yaml`,
     content: `apiVersion: ballast.dev/v1\nkind: Check\nmetadata:\n  name: ${name}\nspec:\n  service: shop\n${body}`,
@@ -99,6 +105,10 @@ function specs(base: string) {
       `  type: http\n  every: 1m\n  http:\n    url: ${base}/orders\n  conditions:\n    - "[STATUS] == 200"\n`,
     ),
     check(
+      'shop-tls',
+      `  type: tls\n  every: 1h\n  tls: { host: 127.0.0.1, port: ${tlsAt}, verify: false }\n`,
+    ),
+    check(
       'shop-browser',
       `  type: browser\n  every: 5m\n  browser:\n    script: |\n      await page.goto('${base}/shop');\n      expect(await page.textContent('h1')).toBe('Checkout');\n`,
     ),
@@ -110,6 +120,14 @@ beforeAll(async () => {
   if (webBuildIsStale()) buildWebUi();
   target = await startTarget();
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  // A TLS endpoint presenting its leaf and the CA that signed it.
+  certs = makeTestCertificates();
+  tlsTarget = createTlsServer({ key: certs.server.key, cert: certs.server.cert + certs.ca.cert }, (s) =>
+    s.on('error', () => {}).end(),
+  );
+  tlsTarget.on('tlsClientError', () => {});
+  await new Promise<void>((resolve) => tlsTarget.listen(0, '127.0.0.1', resolve));
+  tlsPort = (tlsTarget.address() as AddressInfo).port;
   artifactsDir = await mkdtemp(path.join(tmpdir(), 'ballast-web-checks-'));
   server = await startServer({
     port: 0,
@@ -123,11 +141,12 @@ beforeAll(async () => {
     runChecks: false,
     artifactsDir,
   });
-  await api('POST', '/api/v1/apply', { documents: specs(targetUrl) });
+  await api('POST', '/api/v1/apply', { documents: specs(targetUrl, tlsPort) });
   await runCheck('shop-health');
   await runCheck('shop-health');
   await runCheck('shop-orders');
   await runCheck('shop-browser');
+  await runCheck('shop-tls');
   viewerToken = (await api<TokenResponse>('POST', '/api/v1/tokens', { name: 'viewer', role: 'viewer' }))
     .token;
   browser = await launchChromium();
@@ -137,6 +156,8 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await new Promise((resolve) => target?.close(resolve));
+  await new Promise((resolve) => tlsTarget?.close(resolve));
+  certs?.remove();
   if (artifactsDir) await rm(artifactsDir, { recursive: true, force: true });
 });
 
@@ -187,7 +208,7 @@ describe('checks pages in Chromium', () => {
       if (reason) expect(await r.getByTestId('check-reason').textContent()).toBe(reason);
       else expect(await r.getByTestId('check-reason').count()).toBe(0);
     }
-    // The fixtures: one passing check, two failing ones, and the failing ones alarm.
+    // Among the fixtures: a passing check and two failing ones, which alarm.
     expect(await row(page, 'shop-health').getByTestId('check-state').textContent()).toBe('passing');
     expect(await row(page, 'shop-orders').getByTestId('check-state').textContent()).toBe('failing');
     expect(await row(page, 'shop-orders').getAttribute('class')).toContain('row-page');
@@ -297,6 +318,27 @@ describe('checks pages in Chromium', () => {
     const download = page.waitForEvent('download');
     await page.getByTestId('result-trace').click();
     expect((await download).suggestedFilename()).toBe(failed.artifacts.trace);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("lists a TLS result's presented chain, marking the certificate that expires first", async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${server.url}/checks/shop-tls`);
+    const [latest] = await results('shop-tls');
+    const chain = latest?.certificateChain ?? [];
+    expect(chain.map((c) => c.subject)).toEqual(['CN=localhost', 'CN=Ballast Test CA']);
+    await page.locator(`[data-testid="result-row"][data-result="${latest?.id}"]`).click();
+    const rows = page.locator(
+      `[data-testid="result-detail"][data-result="${latest?.id}"] [data-testid="result-chain-certificate"]`,
+    );
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+    const texts = await rows.allTextContents();
+    expect(texts[0]).toContain('CN=localhost');
+    expect(texts[1]).toContain('CN=Ballast Test CA');
+    const first = chain.findIndex((c) => c.notAfter === latest?.certificateNotAfter);
+    expect(texts[first]).toContain('first to expire');
     expect(errors).toEqual([]);
     await page.close();
   });

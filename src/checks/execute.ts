@@ -1,8 +1,10 @@
 /**
  * Runs one check once, as the scheduler and `ballast check run` do: the
- * runner for its type, its conditions judged, retries as its policy says.
+ * environment references read, the runner for its type, its conditions
+ * judged, retries as its policy says, secrets redacted from the result.
  * Never throws: whatever goes wrong becomes a failing result with a reason.
  */
+import { missingEnvMessage, redactResult, resolveEnv } from './env.ts';
 import { evaluateConditions, judgeObservation } from './judge.ts';
 import { BrowserHost } from './runners/browser-host.ts';
 import type { RunContext } from './runners/context.ts';
@@ -12,7 +14,7 @@ import { runMultistepCheck } from './runners/multistep.ts';
 import { runTcpCheck } from './runners/tcp.ts';
 import { runTlsCheck } from './runners/tls.ts';
 import { retryDelayMs, shouldRetry } from './schedule/index.ts';
-import type { CheckDefinition, CheckResult, Observation } from './types.ts';
+import type { CheckDefinition, CheckResult, CheckTypeSpec, Observation } from './types.ts';
 
 export interface ExecuteOptions {
   /** Where results say they ran; `local` unless an agent runs them. */
@@ -23,16 +25,22 @@ export interface ExecuteOptions {
   artifactsDir: string;
   /** Shared Chromium and worker for browser checks (without one, an execution starts and ends its own). */
   browsers?: BrowserHost;
+  /** Where `${env.NAME}` references are read; the process's environment by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** One attempt of one check. */
-async function attempt(check: CheckDefinition, ctx: RunContext, opts: ExecuteOptions): Promise<Observation> {
-  const spec = check.spec;
+/** One attempt of one check; `spec` is the check's with its environment references filled in. */
+async function attempt(
+  spec: CheckTypeSpec,
+  env: ReadonlyMap<string, string>,
+  ctx: RunContext,
+  opts: ExecuteOptions,
+): Promise<Observation> {
   switch (spec.type) {
     case 'http':
       return runHttpCheck(spec, ctx);
     case 'multistep':
-      return runMultistepCheck(spec, ctx, (conditions, c) => evaluateConditions(conditions, c));
+      return runMultistepCheck(spec, ctx, (conditions, c) => evaluateConditions(conditions, c), { env });
     case 'tcp':
       return runTcpCheck(spec, ctx);
     case 'dns':
@@ -64,12 +72,23 @@ async function attempt(check: CheckDefinition, ctx: RunContext, opts: ExecuteOpt
 export async function executeCheck(check: CheckDefinition, opts: ExecuteOptions): Promise<CheckResult> {
   const now = opts.now ?? Date.now;
   const startedAt = now();
+  const env = resolveEnv(check.spec, opts.env ?? process.env);
+  if (!env.ok) {
+    // Nothing is sent without the variable: a request with a hole in it would only mislead.
+    const o: Observation = {
+      error: { kind: 'config', message: missingEnvMessage(env.missing) },
+      context: { responseTimeMs: 0 },
+      phases: {},
+    };
+    const verdict = judgeObservation(o, [], []);
+    return toResult(check, o, verdict, { startedAt, durationMs: 0, attempts: 1, location: opts.location });
+  }
   let attempts = 0;
   for (;;) {
     attempts++;
     let o: Observation;
     try {
-      o = await attempt(check, { timeoutMs: check.timeoutMs, signal: opts.signal, now }, opts);
+      o = await attempt(env.spec, env.values, { timeoutMs: check.timeoutMs, signal: opts.signal, now }, opts);
     } catch (err) {
       // A runner must not throw; if one does, that is our bug, reported as the result.
       o = {
@@ -83,12 +102,13 @@ export async function executeCheck(check: CheckDefinition, opts: ExecuteOptions)
     if (failed && !opts.signal?.aborted && shouldRetry(check.retries, attempts, failed, o.error?.kind)) {
       if (await pause(retryDelayMs(check.retries, attempts), opts.signal)) continue;
     }
-    return toResult(check, o, verdict, {
+    const result = toResult(check, o, verdict, {
       startedAt,
       durationMs: now() - startedAt,
       attempts,
       location: opts.location,
     });
+    return redactResult(result, env.values);
   }
 }
 
@@ -111,9 +131,10 @@ function toResult(
     attempts: run.attempts,
   };
   if (verdict.reason !== undefined) r.reason = verdict.reason;
-  if (o.error) r.error = o.error;
+  if (verdict.error) r.error = verdict.error;
   if (o.context.status !== undefined) r.httpStatus = o.context.status;
   if (o.certificateNotAfter !== undefined) r.certificateNotAfter = o.certificateNotAfter;
+  if (o.certificateChain !== undefined) r.certificateChain = o.certificateChain;
   if (o.steps) r.steps = o.steps;
   if (o.artifacts) r.artifacts = o.artifacts;
   return r;

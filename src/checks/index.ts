@@ -7,6 +7,7 @@ import './spec/register.ts';
 
 export { evaluateCondition, parseCondition } from './conditions/index.ts';
 export { type ExecuteOptions, executeCheck } from './execute.ts';
+export { type Cadence, cadenceOf, staleAt } from './gate/freshness.ts';
 export { decideGate, type GateDecision, type GateInput, type GateReason } from './gate/gate.ts';
 export { type ErrorBudgetPolicy, errorBudgetPolicySchema, policyFromBody } from './gate/policy.ts';
 export { evaluateConditions, judgeObservation } from './judge.ts';

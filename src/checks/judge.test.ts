@@ -5,6 +5,9 @@ import type { ConditionContext, Observation } from './types.ts';
 
 const ctx: ConditionContext = { status: 503, responseTimeMs: 900, body: '{"ok":true}' };
 const observed = (over: Partial<Observation> = {}): Observation => ({ context: ctx, phases: {}, ...over });
+/** The address was known but no connection came of it. */
+const unreachable = (kind: 'connect' | 'timeout', message: string): Observation =>
+  observed({ error: { kind, message }, context: { responseTimeMs: 3, connected: false, ip: '127.0.0.1' } });
 
 describe('evaluateConditions', () => {
   it('shows each condition with the actual values, in order', () => {
@@ -84,7 +87,11 @@ describe('judgeObservation', () => {
       observed({ error: { kind: 'timeout', message: 'no answer within 10s' } }),
       ['[STATUS] == 503'],
       [],
-      { status: 'fail', reason: 'timeout: no answer within 10s' },
+      {
+        status: 'fail',
+        reason: 'timeout: no answer within 10s',
+        error: { kind: 'timeout', message: 'no answer within 10s' },
+      },
     ],
     [
       'an error outranks a failing step and failing conditions',
@@ -94,7 +101,86 @@ describe('judgeObservation', () => {
       }),
       ['[STATUS] == 200'],
       [],
-      { status: 'fail', reason: 'connect: ECONNREFUSED 127.0.0.1:1' },
+      {
+        status: 'fail',
+        reason: 'connect: ECONNREFUSED 127.0.0.1:1',
+        error: { kind: 'connect', message: 'ECONNREFUSED 127.0.0.1:1' },
+      },
+    ],
+    [
+      'a refused connection passes a check that asserts [CONNECTED] == false, and is no error',
+      unreachable('connect', 'connection refused'),
+      ['[CONNECTED] == false'],
+      [],
+      { status: 'pass' },
+    ],
+    [
+      'a connect that timed out passes [CONNECTED] == false too (a firewalled port)',
+      unreachable('timeout', 'timed out after 500 ms while connecting to 10.0.0.1:22'),
+      ['[CONNECTED] == false', '[RESPONSE_TIME] < 5000'],
+      [],
+      { status: 'pass' },
+    ],
+    [
+      'a refused connection fails [CONNECTED] == true with the connect error as the reason',
+      unreachable('connect', 'connection refused'),
+      ['[CONNECTED] == true'],
+      [],
+      {
+        status: 'fail',
+        reason: 'connect: connection refused',
+        error: { kind: 'connect', message: 'connection refused' },
+      },
+    ],
+    [
+      'a refused connection still fails when another condition of the check fails',
+      unreachable('connect', 'connection refused'),
+      ['[CONNECTED] == false', '[RESPONSE_TIME] < 1'],
+      [],
+      {
+        status: 'fail',
+        reason: 'connect: connection refused',
+        error: { kind: 'connect', message: 'connection refused' },
+      },
+    ],
+    [
+      'a refused connection fails a check whose conditions do not read [CONNECTED]',
+      unreachable('connect', 'connection refused'),
+      ['[RESPONSE_TIME] < 5000'],
+      [],
+      {
+        status: 'fail',
+        reason: 'connect: connection refused',
+        error: { kind: 'connect', message: 'connection refused' },
+      },
+    ],
+    [
+      'a name that did not resolve is no answer to [CONNECTED] == false: it fails',
+      observed({
+        error: { kind: 'dns', message: 'cannot resolve nowhere.invalid' },
+        context: { responseTimeMs: 2, connected: false },
+      }),
+      ['[CONNECTED] == false'],
+      [],
+      {
+        status: 'fail',
+        reason: 'dns: cannot resolve nowhere.invalid',
+        error: { kind: 'dns', message: 'cannot resolve nowhere.invalid' },
+      },
+    ],
+    [
+      'a timeout after the connection opened fails [CONNECTED] == false as an error',
+      observed({
+        error: { kind: 'timeout', message: 'timed out while waiting' },
+        context: { responseTimeMs: 500, connected: true, ip: '127.0.0.1' },
+      }),
+      ['[CONNECTED] == false'],
+      [],
+      {
+        status: 'fail',
+        reason: 'timeout: timed out while waiting',
+        error: { kind: 'timeout', message: 'timed out while waiting' },
+      },
     ],
     [
       'a multistep step that errored is the reason, named',
@@ -133,7 +219,11 @@ describe('judgeObservation', () => {
     ],
   ])('%s', (_name, observation, conditions, degraded, expected) => {
     const verdict = judgeObservation(observation, conditions, degraded);
-    expect({ status: verdict.status, reason: verdict.reason }).toEqual({ reason: undefined, ...expected });
+    expect({ status: verdict.status, reason: verdict.reason, error: verdict.error }).toEqual({
+      reason: undefined,
+      error: undefined,
+      ...expected,
+    });
     // Every condition is reported, degraded ones last and marked, whatever the status.
     expect(verdict.conditions.map((c) => [c.condition, c.degraded ?? false])).toEqual([
       ...conditions.map((c) => [c, false]),

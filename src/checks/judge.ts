@@ -2,9 +2,18 @@
  * Turns what a runner observed into a status: an error fails the attempt;
  * otherwise every condition must hold (else fail) and every degraded
  * condition must hold (else degraded). Pure.
+ *
+ * One error is an answer rather than a failure: a connection that could not
+ * be opened, for a check whose conditions read `[CONNECTED]`. That is how
+ * `[CONNECTED] == false` asserts a port is closed (or firewalled).
  */
-import { evaluateCondition, type ParsedCondition, parseCondition } from './conditions/index.ts';
-import type { CheckStatus, ConditionContext, ConditionOutcome, Observation } from './types.ts';
+import {
+  evaluateCondition,
+  type ParsedCondition,
+  parseCondition,
+  placeholdersOf,
+} from './conditions/index.ts';
+import type { CheckError, CheckStatus, ConditionContext, ConditionOutcome, Observation } from './types.ts';
 
 /** Parsed conditions by text: a check's conditions are parsed once, not per run. */
 const parsed = new Map<string, ParsedCondition | string>();
@@ -43,6 +52,28 @@ export interface Verdict {
   conditions: ConditionOutcome[];
   /** One line: the error, or the first failing condition. */
   reason?: string;
+  /** The observation's error when it counts against the check (not when it was the asserted answer). */
+  error?: CheckError;
+}
+
+/**
+ * The name resolved but no connection came of it: refused, unreachable, or
+ * timed out while connecting. A DNS failure is not one (the host is unknown,
+ * not closed), nor anything after the connection was open.
+ */
+export function connectionFailed(o: Observation): boolean {
+  const kind = o.error?.kind;
+  return (
+    o.context.connected === false && o.context.ip !== undefined && (kind === 'connect' || kind === 'timeout')
+  );
+}
+
+/** Some condition reads `[CONNECTED]`: the check asserts on connecting itself. */
+function assertsConnection(conditions: string[]): boolean {
+  return conditions.some((text) => {
+    const p = parsedCondition(text);
+    return typeof p !== 'string' && placeholdersOf(p).has('CONNECTED');
+  });
 }
 
 /** Judges one attempt. */
@@ -55,7 +86,17 @@ export function judgeObservation(
     ...evaluateConditions(conditions, o.context),
     ...evaluateConditions(degradedConditions, o.context, true),
   ];
-  if (o.error) return { status: 'fail', conditions: outcomes, reason: `${o.error.kind}: ${o.error.message}` };
+  if (o.error) {
+    const failure: Verdict = {
+      status: 'fail',
+      conditions: outcomes,
+      reason: `${o.error.kind}: ${o.error.message}`,
+      error: o.error,
+    };
+    // With `[CONNECTED] == true` the connect error stays the reason: it says more than "(false) == true".
+    const answered = connectionFailed(o) && assertsConnection(conditions);
+    if (!answered || outcomes.some((c) => !c.ok && !c.degraded)) return failure;
+  }
   // A multistep check stops at a step whose own conditions failed: that is the reason.
   const step = o.steps?.find((s) => s.error !== undefined || (s.failed?.length ?? 0) > 0);
   if (step) {

@@ -1,14 +1,15 @@
 /**
  * The server's live checks: schedules every stored check, stores each result,
  * keeps the failure/recovery state, raises and resolves alerts on the
- * thresholds, feeds SLOs that take their SLI from a check, and judges
- * heartbeats. IO goes through the functions it is given, so the server wires
+ * thresholds, feeds SLOs that take their SLI from a check, judges
+ * heartbeats and prunes old results. IO goes through the functions it is given, so the server wires
  * it to its store, SLO runtime, bus and Alertmanager.
  */
-import type { AlertTransition } from '../slo/model.ts';
-import type { CheckHealthRecord, Store, StoredCheckResult } from '../store/types.ts';
+import type { AlertTransition } from '../slo/index.ts';
+import type { CheckHealthRecord, Store, StoredCheckResult } from '../store/index.ts';
 import { executeCheck } from './execute.ts';
 import { type HeartbeatState, heartbeatPing, missedHeartbeat } from './heartbeat.ts';
+import { DEFAULT_RESULT_RETENTION_MS, ResultPruner, type RetentionOptions } from './retention.ts';
 import { BrowserHost } from './runners/browser-host.ts';
 import { advanceHealth, CheckScheduler, type HealthState } from './schedule/index.ts';
 import type { CheckDefinition, CheckResult } from './types.ts';
@@ -30,6 +31,8 @@ export interface MonitorOptions {
   onResult?: (r: StoredCheckResult, health: CheckHealthRecord) => void;
   log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
   location?: string;
+  /** How long raw results are kept (default 90 days) and how pruning runs. */
+  retention?: Partial<RetentionOptions>;
 }
 
 export class CheckMonitor {
@@ -41,6 +44,9 @@ export class CheckMonitor {
   readonly #latest = new Map<string, StoredCheckResult>();
   readonly #heartbeats = new Map<string, HeartbeatState>();
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  readonly #pruner: ResultPruner;
+  /** What each result the scheduler reported was stored as (runNow answers with the stored result). */
+  readonly #stored = new WeakMap<CheckResult, StoredCheckResult>();
   /** Result handling is serial per check so health and alerts see results in order. */
   readonly #chains = new Map<string, Promise<void>>();
   #stopped = false;
@@ -58,12 +64,21 @@ export class CheckMonitor {
         }),
       // The monitor keeps the thresholds itself (restored from the store), so the scheduler's are not used.
       onResult: async (result) => {
-        await this.record(result);
+        this.#stored.set(result, await this.record(result));
       },
       concurrency: opts.concurrency ?? 32,
       now: opts.now,
       onError: (err) => opts.log?.('error', 'check scheduler', err),
     });
+    this.#pruner = new ResultPruner(
+      { keepMs: DEFAULT_RESULT_RETENTION_MS, ...opts.retention },
+      {
+        prune: (before, limit) => opts.store.pruneCheckResults(before, limit),
+        artifactsDir: opts.artifactsDir,
+        now: opts.now,
+        ...(opts.log ? { log: opts.log } : {}),
+      },
+    );
   }
 
   /** Restores state from the store and starts scheduling. */
@@ -78,6 +93,12 @@ export class CheckMonitor {
       this.#judgeHeartbeats().catch((err) => this.#opts.log?.('error', 'heartbeat judgement failed', err));
     }, tick);
     this.#heartbeatTimer.unref?.();
+    this.#pruner.start();
+  }
+
+  /** Prunes old results now (one bounded run, as the timer does); resolves with the rows deleted. */
+  pruneResults(): Promise<number> {
+    return this.#pruner.runOnce();
   }
 
   /** Re-reads the checks (after an apply). */
@@ -148,17 +169,17 @@ export class CheckMonitor {
     return this.#scheduler.stats();
   }
 
-  /** Runs a check now, outside its schedule; the result is recorded like any other. */
+  /**
+   * Runs a check now, outside its schedule but inside the concurrency cap
+   * (ahead of scheduled runs; a run already queued or going is joined); the
+   * result is recorded like any other. Undefined for unknown and heartbeat
+   * checks, and when no result was stored (the run was dropped, storing failed).
+   */
   async runNow(name: string): Promise<StoredCheckResult | undefined> {
     const check = this.#checks.get(name);
     if (!check || check.spec.type === 'heartbeat') return undefined;
-    const result = await executeCheck(check, {
-      now: this.#opts.now,
-      artifactsDir: this.#opts.artifactsDir,
-      browsers: this.#browsers,
-      location: this.#opts.location,
-    });
-    return this.record(result);
+    const result = await this.#scheduler.runNow(name);
+    return result && this.#stored.get(result);
   }
 
   /** A ping of a heartbeat check arrived. */
@@ -258,6 +279,7 @@ export class CheckMonitor {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
+    await this.#pruner.stop();
     await this.#scheduler.stop();
     await Promise.allSettled(this.#chains.values());
     await this.#browsers.close();

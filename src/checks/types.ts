@@ -63,10 +63,22 @@ export interface ConditionContext {
   connected?: boolean;
   /** `[IP]`: the address connected to (or the first DNS answer). */
   ip?: string;
-  /** `[CERTIFICATE_EXPIRATION]`: ms from the execution until the leaf certificate expires (negative: expired). */
+  /**
+   * `[CERTIFICATE_EXPIRATION]`: ms from the execution until the first certificate the server
+   * presented expires (the earliest notAfter of the chain; negative: expired).
+   */
   certificateExpirationMs?: number;
   /** `[DNS_RCODE]`: NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, ... */
   dnsRcode?: string;
+}
+
+/** One certificate the server presented, for display. */
+export interface ChainCertificate {
+  /** Distinguished name, `CN=example.com, O=Example`. */
+  subject: string;
+  issuer: string;
+  /** Expiry, epoch ms. */
+  notAfter: number;
 }
 
 /** What a runner observed in one attempt. Conditions are judged on `context` afterwards. */
@@ -75,8 +87,10 @@ export interface Observation {
   error?: CheckError;
   context: ConditionContext;
   phases: PhaseTimings;
-  /** Leaf certificate expiry (epoch ms), when TLS was used. */
+  /** Earliest expiry (epoch ms) in the certificate chain the server presented, when TLS was used. */
   certificateNotAfter?: number;
+  /** The certificates the server presented, leaf first (TLS checks and https requests). */
+  certificateChain?: ChainCertificate[];
   /** Multistep: one entry per step run (the failing one last). */
   steps?: StepObservation[];
   /** Browser: files kept on failure, relative to the artifacts directory. */
@@ -120,7 +134,9 @@ export interface CheckResult {
   conditions: ConditionOutcome[];
   phases: PhaseTimings;
   httpStatus?: number;
+  /** Earliest notAfter in the presented chain (as blackbox_exporter's probe_ssl_earliest_cert_expiry). */
   certificateNotAfter?: number;
+  certificateChain?: ChainCertificate[];
   /** 1 + retries used. */
   attempts: number;
   steps?: StepObservation[];
@@ -224,11 +240,16 @@ export interface TlsCheckSpec {
 
 export interface BrowserCheckSpec {
   type: 'browser';
-  /** Body of an async function of `({ page, context, expect })`. */
+  /** Body of an async function of `(page, context, expect, env)`. */
   script: string;
   /** File the script came from, for error messages. */
   scriptFile?: string;
   viewport: { width: number; height: number };
+  /**
+   * The script's `env` object: the variables it reads as `env.NAME`, filled in
+   * for one run only (never part of a stored definition).
+   */
+  env?: Record<string, string>;
 }
 
 export interface HeartbeatCheckSpec {

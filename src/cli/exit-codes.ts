@@ -5,9 +5,15 @@
 export const ExitCode = {
   /** Everything passed. */
   Ok: 0,
-  /** The command ran and found a failure: a validation error, a failed threshold or check, a deviation. */
+  /**
+   * The command ran and found a failure: a failed threshold or check, a closed gate, a deviation; for
+   * the commands that judge specs (validate, apply, slo rules), a spec error.
+   */
   Failed: 1,
-  /** Bad input: usage errors, unreadable files, unknown names. */
+  /**
+   * Bad input: usage errors, unreadable files, unknown names, an unreachable server; for the commands
+   * that run what specs describe (check run, load run), specs that do not load, since nothing ran.
+   */
   BadInput: 2,
   /** The run itself was not valid (load generator fell behind) or was aborted. */
   Invalid: 3,

@@ -71,7 +71,7 @@ export function addCheckMetrics(registry: Registry, source: CheckMetricsSource):
   });
   new Gauge({
     name: 'probe_ssl_earliest_cert_expiry',
-    help: 'Expiry of the server certificate seen by the newest run, as a Unix timestamp in seconds.',
+    help: 'Earliest expiry among the certificates the server presented to the newest run, as a Unix timestamp in seconds.',
     labelNames: LABELS,
     registers: [registry],
     collect() {

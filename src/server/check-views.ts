@@ -7,12 +7,13 @@ import {
   buildStatusPage,
   type CheckDefinition,
   type CheckResult,
+  cadenceOf,
   decideGate,
   type GateDecision,
   policyFromBody,
   type StatusPage,
 } from '../checks/index.ts';
-import { ACTIVE_STATES } from '../incidents/lifecycle.ts';
+import { ACTIVE_STATES, publicIncident } from '../incidents/index.ts';
 import type { StoredCheckResult } from '../store/types.ts';
 import type { ServerContext } from './context.ts';
 import type { CheckSummary } from './schemas.ts';
@@ -145,6 +146,7 @@ export async function gateFor(ctx: ServerContext, service: string): Promise<Gate
       return {
         name: c.name,
         enabled: c.enabled,
+        cadence: cadenceOf(c),
         ...(state ? { state } : {}),
         ...(latest ? { latest: latestFacts(latest) } : {}),
       };
@@ -183,19 +185,32 @@ export async function statusPageFor(
     fromDay: today - (days - 1) * DAY_MS,
     toDay: today + DAY_MS,
   });
-  // An incident is public only once someone posted a public update: titles and timelines are internal.
+  // An incident is public only once someone posted a public update, under that update's own title:
+  // the incident's title and timeline are internal.
   const open = await ctx.store.listIncidents({ states: [...ACTIVE_STATES], limit: 500 });
+  // Read-only use of the incidents side's windows: active now, of these services.
+  const windows = await ctx.store.listMaintenance({ from: now, to: now + 1 });
+  const maintenance = windows
+    .filter((w) => names.has(w.service))
+    .map((w) => ({ service: w.service, end: w.end }));
   const incidents = open
-    .filter((i) => i.publicUpdates.length > 0 && i.services.some((s) => names.has(s)))
-    .map((i) => ({
-      name: i.title,
-      status: i.state,
-      impact: IMPACT[i.severity] ?? 'minor',
-      updatedAt: i.publicUpdates.at(-1)?.at ?? i.updatedAt,
-      notes: [...i.publicUpdates].reverse().map((u) => ({ at: u.at, body: u.body })),
-    }));
+    .filter((i) => i.services.some((s) => names.has(s)))
+    .flatMap((i) => {
+      const p = publicIncident(i);
+      if (!p) return [];
+      return [
+        {
+          name: p.title,
+          status: p.state,
+          impact: IMPACT[p.severity] ?? 'minor',
+          updatedAt: p.updatedAt,
+          notes: p.updates,
+        },
+      ];
+    });
   return buildStatusPage({
     incidents,
+    maintenance,
     kind: service ? 'service' : 'team',
     name,
     now,

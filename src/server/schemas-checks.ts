@@ -38,7 +38,12 @@ export const CheckResultSchema = z.object({
   conditions: z.array(ConditionOutcomeSchema),
   phases: PhasesSchema,
   httpStatus: z.number().optional(),
+  /** Earliest expiry (epoch ms) in the certificate chain the server presented. */
   certificateNotAfter: z.number().optional(),
+  /** The presented chain, leaf first. */
+  certificateChain: z
+    .array(z.object({ subject: z.string(), issuer: z.string(), notAfter: z.number() }))
+    .optional(),
   attempts: z.number(),
   steps: z
     .array(
@@ -158,6 +163,8 @@ export const StatusPageSchema = z.object({
       kind: z.enum(['check', 'slo', 'service']),
       status: ComponentStatusSchema,
       description: z.string().optional(),
+      /** While its service is in a maintenance window: when the window ends (epoch ms). */
+      maintenanceUntil: z.number().optional(),
       uptime: z.object({
         days: z.array(
           z.object({ date: z.string(), uptime: z.number().nullable(), fail: z.number(), total: z.number() }),

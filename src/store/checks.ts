@@ -308,6 +308,7 @@ function detailOf(result: CheckResult): CheckResultDetail {
     ...present('error', result.error),
     ...present('httpStatus', result.httpStatus),
     ...present('certificateNotAfter', result.certificateNotAfter),
+    ...present('certificateChain', result.certificateChain),
     ...present('steps', result.steps),
     ...present('artifacts', result.artifacts),
   };
@@ -331,6 +332,7 @@ function toResult(row: typeof checkResults.$inferSelect): StoredCheckResult {
     phases: d.phases ?? {},
     ...present('httpStatus', d.httpStatus),
     ...present('certificateNotAfter', d.certificateNotAfter),
+    ...present('certificateChain', d.certificateChain),
     attempts: d.attempts ?? 1,
     ...present('steps', d.steps),
     ...present('artifacts', d.artifacts),

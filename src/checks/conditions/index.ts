@@ -15,3 +15,4 @@ export { PLACEHOLDER_NAMES } from './ast.ts';
 export { SHOWN_VALUE_MAX } from './display.ts';
 export { evaluateCondition } from './evaluate.ts';
 export { parseCondition } from './parse.ts';
+export { placeholdersOf } from './placeholders.ts';

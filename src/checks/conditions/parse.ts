@@ -3,7 +3,7 @@
  * Errors name the 1-based column and what was expected there, so a spec
  * author can fix the line without reading this file.
  */
-import { parseDuration } from '../../spec/duration.ts';
+import { parseDuration } from '../../spec/index.ts';
 import {
   type AnyOperand,
   type ComparisonOperator,

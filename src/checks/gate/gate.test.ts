@@ -1,21 +1,43 @@
 import { describe, expect, it } from 'vitest';
+import type { Cadence } from './freshness.ts';
 import { decideGate, type GateCheck, type GateInput, type GateReason } from './gate.ts';
 import type { ErrorBudgetPolicy } from './policy.ts';
 
 const NOW = Date.parse('2026-12-21T12:00:00Z');
+const MIN = 60_000;
+/** Every minute: a result counts for 5 minutes (three runs are less than the floor). */
+const everyMinute: Cadence = { kind: 'interval', everyMs: MIN, jitterMs: 0 };
 
 const passing = (name: string): GateCheck => ({
   name,
   enabled: true,
+  cadence: everyMinute,
   state: 'passing',
   latest: { status: 'pass', startedAt: NOW - 30_000 },
+});
+
+/** A passing check with `cadence` whose newest result started `ageMs` ago. */
+const ranAgo = (ageMs: number, cadence: Cadence = everyMinute): GateCheck => ({
+  ...passing('api'),
+  cadence,
+  latest: { status: 'pass', startedAt: NOW - ageMs },
 });
 
 const policy = (
   name: string,
   minBudgetRemaining: number,
   freezes: ErrorBudgetPolicy['freezes'] = [],
-): ErrorBudgetPolicy => ({ name, service: 'shop', minBudgetRemaining, freezes });
+  whenNoData?: ErrorBudgetPolicy['whenNoData'],
+): ErrorBudgetPolicy => ({
+  name,
+  service: 'shop',
+  minBudgetRemaining,
+  freezes,
+  ...(whenNoData ? { whenNoData } : {}),
+});
+
+const staleLine = (name: string, at: number) =>
+  `check ${name} is stale: last ran at ${new Date(at).toISOString()} (a result counts for three runs of the check, at least 5 minutes)`;
 
 const input = (over: Partial<GateInput>): GateInput => ({
   service: 'shop',
@@ -49,6 +71,7 @@ describe('the deploy gate', () => {
           {
             name: 'api',
             enabled: true,
+            cadence: everyMinute,
             state: 'failing',
             latest: { status: 'fail', reason: '[STATUS] (503) == 200', startedAt: NOW },
           },
@@ -61,7 +84,13 @@ describe('the deploy gate', () => {
       'a failed run below the failure threshold still blocks',
       {
         checks: [
-          { name: 'api', enabled: true, state: 'passing', latest: { status: 'fail', startedAt: NOW } },
+          {
+            name: 'api',
+            enabled: true,
+            cadence: everyMinute,
+            state: 'passing',
+            latest: { status: 'fail', startedAt: NOW },
+          },
         ],
       },
       false,
@@ -74,16 +103,87 @@ describe('the deploy gate', () => {
       [blocks('check', 'check api has not recovered yet (needs more passing runs)')],
     ],
     [
-      'a check with no result yet blocks',
-      { checks: [{ name: 'api', enabled: true }] },
+      'a check that has never run blocks as stale',
+      { checks: [{ name: 'api', enabled: true, cadence: everyMinute }] },
       false,
-      [blocks('check', 'check api has no result yet')],
+      [blocks('check', 'check api is stale: it has never run')],
+    ],
+    [
+      'a pass within three runs counts',
+      { checks: [ranAgo(29 * MIN, { kind: 'interval', everyMs: 10 * MIN, jitterMs: 0 })] },
+      true,
+      [ok('check', 'check api passes')],
+    ],
+    [
+      'a pass older than three runs is stale and blocks',
+      { checks: [ranAgo(31 * MIN, { kind: 'interval', everyMs: 10 * MIN, jitterMs: 0 })] },
+      false,
+      [blocks('check', staleLine('api', NOW - 31 * MIN))],
+    ],
+    [
+      'a frequent check stays fresh for 5 minutes, not three of its runs',
+      { checks: [ranAgo(4 * MIN, { kind: 'interval', everyMs: 10_000, jitterMs: 0 })] },
+      true,
+      [ok('check', 'check api passes')],
+    ],
+    [
+      'a frequent check is stale after 5 minutes',
+      { checks: [ranAgo(5 * MIN + 1, { kind: 'interval', everyMs: 10_000, jitterMs: 0 })] },
+      false,
+      [blocks('check', staleLine('api', NOW - 5 * MIN - 1))],
+    ],
+    [
+      'a daily cron check is fresh until its third run has passed',
+      {
+        checks: [
+          ranAgo(47 * 60 * MIN, { kind: 'cron', expression: '0 12 * * *', timeZone: 'UTC', jitterMs: 0 }),
+        ],
+      },
+      true,
+      [ok('check', 'check api passes')],
+    ],
+    [
+      'a daily cron check that missed three runs is stale',
+      {
+        checks: [
+          ranAgo(72 * 60 * MIN + 1, { kind: 'cron', expression: '0 12 * * *', timeZone: 'UTC', jitterMs: 0 }),
+        ],
+      },
+      false,
+      [blocks('check', staleLine('api', NOW - 72 * 60 * MIN - 1))],
+    ],
+    [
+      'a heartbeat counts period plus grace as its interval',
+      { checks: [ranAgo(80 * MIN, { kind: 'heartbeat', periodMs: 20 * MIN, graceMs: 10 * MIN })] },
+      true,
+      [ok('check', 'check api passes')],
+    ],
+    [
+      'stale outranks an old failure: the failure is no longer news either',
+      {
+        checks: [
+          {
+            name: 'api',
+            enabled: true,
+            cadence: everyMinute,
+            latest: { status: 'fail', reason: 'x', startedAt: NOW - 60 * MIN },
+          },
+        ],
+      },
+      false,
+      [blocks('check', staleLine('api', NOW - 60 * MIN))],
     ],
     [
       'a paused check is not judged, even when its last run failed',
       {
         checks: [
-          { name: 'api', enabled: false, state: 'failing', latest: { status: 'fail', startedAt: NOW } },
+          {
+            name: 'api',
+            enabled: false,
+            cadence: everyMinute,
+            state: 'failing',
+            latest: { status: 'fail', startedAt: NOW },
+          },
         ],
       },
       true,
@@ -96,6 +196,7 @@ describe('the deploy gate', () => {
           {
             name: 'api',
             enabled: true,
+            cadence: everyMinute,
             state: 'passing',
             latest: { status: 'degraded', reason: '[RESPONSE_TIME] (900) < 500', startedAt: NOW },
           },
@@ -107,7 +208,14 @@ describe('the deploy gate', () => {
     [
       'a degraded check without a reason says slow',
       {
-        checks: [{ name: 'api', enabled: true, latest: { status: 'degraded', startedAt: NOW } }],
+        checks: [
+          {
+            name: 'api',
+            enabled: true,
+            cadence: everyMinute,
+            latest: { status: 'degraded', startedAt: NOW },
+          },
+        ],
       },
       true,
       [ok('check', 'check api degraded (slow), not blocking')],
@@ -143,10 +251,49 @@ describe('the deploy gate', () => {
       [blocks('budget', 'SLO avail has -50% of its error budget left; the policy needs more than 0%')],
     ],
     [
-      'an SLO without data is not judged',
+      'an SLO without data fails closed by default',
       { slos: [{ name: 'avail', budgetRemaining: null }], policies: [policy('release', 0.5)] },
+      false,
+      [
+        blocks(
+          'budget',
+          'SLO avail has no data yet: the gate fails closed (an ErrorBudgetPolicy with whenNoData: pass lets it through)',
+        ),
+      ],
+    ],
+    [
+      'an SLO without data fails closed without any policy',
+      { slos: [{ name: 'avail', budgetRemaining: null }] },
+      false,
+      [
+        blocks(
+          'budget',
+          'SLO avail has no data yet: the gate fails closed (an ErrorBudgetPolicy with whenNoData: pass lets it through)',
+        ),
+      ],
+    ],
+    [
+      'whenNoData: pass lets an SLO without data through, naming the policy',
+      {
+        slos: [{ name: 'avail', budgetRemaining: null }],
+        policies: [policy('budget', 0.1), policy('new-service', 0, [], 'pass')],
+      },
       true,
-      [ok('budget', 'SLO avail has no data yet (not judged)')],
+      [ok('budget', 'SLO avail has no data yet (not judged: whenNoData: pass in policy new-service)')],
+    ],
+    [
+      'a policy that says whenNoData: fail outranks one that says pass',
+      {
+        slos: [{ name: 'avail', budgetRemaining: null }],
+        policies: [policy('a', 0, [], 'pass'), policy('b', 0, [], 'fail')],
+      },
+      false,
+      [
+        blocks(
+          'budget',
+          'SLO avail has no data yet: the gate fails closed (an ErrorBudgetPolicy with whenNoData: pass lets it through)',
+        ),
+      ],
     ],
     [
       'several policies: the strictest threshold applies',
@@ -216,9 +363,15 @@ describe('the deploy gate', () => {
       {
         checks: [
           passing('a'),
-          { name: 'b', enabled: true },
+          { name: 'b', enabled: true, cadence: everyMinute },
           passing('c'),
-          { name: 'd', enabled: true, state: 'failing', latest: { status: 'pass', startedAt: NOW } },
+          {
+            name: 'd',
+            enabled: true,
+            cadence: everyMinute,
+            state: 'failing',
+            latest: { status: 'pass', startedAt: NOW },
+          },
         ],
         slos: [
           { name: 'x', budgetRemaining: 0.9 },
@@ -228,7 +381,7 @@ describe('the deploy gate', () => {
       },
       false,
       [
-        blocks('check', 'check b has no result yet'),
+        blocks('check', 'check b is stale: it has never run'),
         blocks('check', 'check d has not recovered yet (needs more passing runs)'),
         blocks('budget', 'SLO y has 1.0% of its error budget left; the policy needs more than 2.0%'),
         ok('check', 'check a passes'),

@@ -35,6 +35,8 @@ export const errorBudgetPolicySchema = z.strictObject({
   spec: z.strictObject({
     service: z.string().min(1),
     minBudgetRemaining: share.optional(),
+    /** An SLO without data: `fail` (the default) closes the gate, `pass` does not judge it. */
+    whenNoData: z.enum(['pass', 'fail']).optional(),
     freezes: z
       .array(
         z
@@ -59,6 +61,8 @@ export interface ErrorBudgetPolicy {
   service: string;
   /** The gate passes only when every SLO has more than this share of its budget left. */
   minBudgetRemaining: number;
+  /** An SLO without data: `fail` closes the gate, `pass` lets it through; unset means fail unless another policy says pass. */
+  whenNoData?: 'pass' | 'fail';
   freezes: { start: number; end: number; reason?: string }[];
 }
 
@@ -72,6 +76,7 @@ export function policyFromBody(body: unknown): ErrorBudgetPolicy | undefined {
     name: metadata.name,
     service: spec.service,
     minBudgetRemaining: typeof min === 'string' ? Number(min.slice(0, -1)) / 100 : (min ?? 0),
+    ...(spec.whenNoData !== undefined ? { whenNoData: spec.whenNoData } : {}),
     freezes: (spec.freezes ?? []).map((f) => {
       const out: { start: number; end: number; reason?: string } = {
         start: Date.parse(f.start),

@@ -27,7 +27,9 @@ import { tally } from './report.ts';
  * `startedAt`, `durationMs`, `status` (`pass` | `degraded` | `fail`),
  * `attempts`, `conditions` (`{condition, ok, shown, degraded?}`) and
  * `phases` (ms by phase), and when they apply `reason`, `error`
- * (`{kind, message}`), `httpStatus`, `certificateNotAfter` (epoch ms),
+ * (`{kind, message}`), `httpStatus`, `certificateNotAfter` (epoch ms, the
+ * earliest expiry in the presented chain), `certificateChain`
+ * (`{subject, issuer, notAfter}` per certificate the server sent, leaf first),
  * `steps` (`{name, status?, durationMs, error?, failed?, extracted?}`) and
  * `artifacts` (`{screenshot?, trace?}`, relative to the artifacts directory).
  */

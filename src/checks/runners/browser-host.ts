@@ -19,6 +19,7 @@ import { DEFAULT_CHROMIUM_PATH, errorObservation, launchChromiumServer } from '.
 import { compileScript } from './browser-script.ts';
 import type { RunContext } from './context.ts';
 import { messageOf, settleWithin } from './settle.ts';
+import { SharedResource } from './shared-resource.ts';
 
 /** Host → worker. */
 export type ToBrowserWorker =
@@ -71,9 +72,8 @@ interface WorkerState {
 export class BrowserHost {
   readonly #executablePath: string;
   readonly #stallMs: number;
-  #server: Promise<BrowserServer> | undefined;
+  readonly #server: SharedResource<BrowserServer>;
   #worker: WorkerState | undefined;
-  #launches = 0;
   #workerStarts = 0;
   #nextId = 1;
   #closed = false;
@@ -81,11 +81,15 @@ export class BrowserHost {
   constructor(opts: BrowserHostOptions = {}) {
     this.#executablePath = opts.executablePath ?? DEFAULT_CHROMIUM_PATH;
     this.#stallMs = opts.stallMs ?? 10_000;
+    this.#server = new SharedResource(
+      () => launchChromiumServer(this.#executablePath),
+      (server, gone) => server.on('close', gone),
+    );
   }
 
   /** How many times Chromium was launched. */
   get launches(): number {
-    return this.#launches;
+    return this.#server.opens;
   }
 
   /** How many worker threads were started (more than 1 after a worker was lost). */
@@ -106,7 +110,7 @@ export class BrowserHost {
       return errorObservation('internal', 'Chromium did not start: the browser host is closed', 0);
 
     const deadline = performance.now() + ctx.timeoutMs;
-    const acquired = await settleWithin(this.#acquireServer(), ctx.timeoutMs, ctx.signal);
+    const acquired = await settleWithin(this.#server.get(), ctx.timeoutMs, ctx.signal);
     if (acquired.kind === 'rejected') {
       return errorObservation('internal', `Chromium did not start: ${messageOf(acquired.error)}`, 0);
     }
@@ -141,39 +145,11 @@ export class BrowserHost {
       this.#lose(w, 'internal', 'the browser host closed');
       await w.worker.terminate();
     }
-    const launching = this.#server;
-    this.#server = undefined;
-    const server = await launching?.catch(() => undefined);
+    const server = await this.#server.take()?.catch(() => undefined);
     if (server) {
       const closed = await settleWithin(server.close(), CLOSE_TIMEOUT_MS);
       if (closed.kind !== 'fulfilled') await server.kill();
     }
-  }
-
-  #acquireServer(): Promise<BrowserServer> {
-    this.#server ??= this.#launch();
-    return this.#server;
-  }
-
-  #launch(): Promise<BrowserServer> {
-    this.#launches++;
-    const launching: Promise<BrowserServer> = launchChromiumServer(this.#executablePath).then(
-      (server) => {
-        // A Chromium that died is forgotten, so the next run launches a new one.
-        server.on('close', () => this.#forgetServer(launching));
-        return server;
-      },
-      (err: unknown) => {
-        // A failed launch is not cached: the next run tries again.
-        this.#forgetServer(launching);
-        throw err;
-      },
-    );
-    return launching;
-  }
-
-  #forgetServer(launching: Promise<BrowserServer>): void {
-    if (this.#server === launching) this.#server = undefined;
   }
 
   #dispatch(

@@ -8,7 +8,7 @@ async function thrownBy(lines: string[]): Promise<unknown> {
   const compiled = compileScript(lines.join('\n'));
   if (!compiled.ok) throw new Error(`did not compile: ${compiled.message}`);
   try {
-    await compiled.run({} as Page, {} as BrowserContext, scriptExpect);
+    await compiled.run({} as Page, {} as BrowserContext, scriptExpect, {});
   } catch (err) {
     return err;
   }
@@ -16,15 +16,16 @@ async function thrownBy(lines: string[]): Promise<unknown> {
 }
 
 describe('compileScript', () => {
-  it('compiles a body that receives page, context and expect', async () => {
-    const compiled = compileScript('return [typeof page, typeof context, typeof expect];');
+  it('compiles a body that receives page, context, expect and env', async () => {
+    const compiled = compileScript('return [typeof page, typeof context, typeof expect, env.USER_NAME];');
     expect(compiled.ok).toBe(true);
     if (!compiled.ok) return;
     const page = {} as Page;
-    expect(await compiled.run(page, {} as BrowserContext, scriptExpect)).toEqual([
+    expect(await compiled.run(page, {} as BrowserContext, scriptExpect, { USER_NAME: 'probe' })).toEqual([
       'object',
       'object',
       'function',
+      'probe',
     ]);
   });
 

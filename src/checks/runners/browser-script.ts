@@ -1,6 +1,6 @@
 /**
  * A browser check's script as code: compiling its text into an async function
- * of `(page, context, expect)`, and turning what it throws back into one line
+ * of `(page, context, expect, env)`, and turning what it throws back into one line
  * that points at the script's own line. No IO, no browser.
  */
 import { inspect, stripVTControlCharacters } from 'node:util';
@@ -8,15 +8,23 @@ import vm from 'node:vm';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Expect } from './browser-expect.ts';
 
-/** A compiled check script: the body of an async function of `(page, context, expect)`. */
-export type CheckScript = (page: Page, context: BrowserContext, expect: Expect) => Promise<unknown>;
+/** The variables a script reads as `env.NAME`, filled in for one run. */
+export type ScriptEnv = Readonly<Record<string, string>>;
+
+/** A compiled check script: the body of an async function of `(page, context, expect, env)`. */
+export type CheckScript = (
+  page: Page,
+  context: BrowserContext,
+  expect: Expect,
+  env: ScriptEnv,
+) => Promise<unknown>;
 
 /** Name the script's stack frames carry (`//# sourceURL`), so they stand out from Ballast's and Playwright's. */
 export const SCRIPT_SOURCE_URL = 'ballast-browser-check.js';
 
 /**
  * Lines V8 writes before the body of a `new AsyncFunction(...)`:
- * `async function anonymous(page,context,expect` and `) {` (the ES2019 Function.prototype.toString shape).
+ * `async function anonymous(page,context,expect,env` and `) {` (the ES2019 Function.prototype.toString shape).
  */
 const FUNCTION_HEADER_LINES = 2;
 
@@ -47,6 +55,7 @@ export function compileScript(script: string, scriptFile?: string): CompiledScri
       'page',
       'context',
       'expect',
+      'env',
       `${script}\n//# sourceURL=${SCRIPT_SOURCE_URL}`,
     );
     return { ok: true, run };
@@ -91,7 +100,7 @@ export function withLocation(
  */
 function syntaxErrorLine(script: string): number | undefined {
   try {
-    new vm.Script(`(async function (page, context, expect) {\n${script}\n})`, {
+    new vm.Script(`(async function (page, context, expect, env) {\n${script}\n})`, {
       filename: SCRIPT_SOURCE_URL,
     });
   } catch (err) {

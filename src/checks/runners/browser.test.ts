@@ -102,6 +102,23 @@ describe('BrowserHost', () => {
     expect(readdirSync(opts.artifactsDir)).toEqual([]);
   });
 
+  it('hands the script its env object through the worker (what executeCheck filled in for the run)', async () => {
+    const obs = await host.run(
+      {
+        ...spec([
+          `await page.goto('${base}/');`,
+          'await page.click(env.BUTTON);',
+          'await expect(page.locator("#out")).toHaveText(env.EXPECTED);',
+          'if (!Object.isFrozen(env)) throw new Error("env must be read-only");',
+        ]),
+        env: { BUTTON: '#go', EXPECTED: 'clicked' },
+      },
+      { timeoutMs: 20_000 },
+      artifactsDir(),
+    );
+    expect(obs.error).toBeUndefined();
+  });
+
   it('reports the status of the last top-level navigation, after redirects', async () => {
     const run = (lines: string[]) => host.run(spec(lines), { timeoutMs: 20_000 }, artifactsDir());
     const missing = await run([`await page.goto('${base}/');`, `await page.goto('${base}/missing');`]);

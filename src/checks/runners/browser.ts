@@ -18,6 +18,7 @@ import { expect } from './browser-expect.ts';
 import { type CheckScript, compileScript, describeScriptError } from './browser-script.ts';
 import type { RunContext } from './context.ts';
 import { messageOf, settleWithin } from './settle.ts';
+import { SharedResource } from './shared-resource.ts';
 
 /** Debian's Chromium, which playwright-core drives (Ballast does not download Playwright's builds). */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -57,9 +58,7 @@ export function launchChromiumServer(executablePath: string = DEFAULT_CHROMIUM_P
  * checks comes from the fresh browser context each run opens, not from the process.
  */
 export class BrowserPool {
-  readonly #open: () => Promise<Browser>;
-  #browser: Promise<Browser> | undefined;
-  #launches = 0;
+  readonly #browser: SharedResource<Browser>;
   #closed = false;
 
   /**
@@ -68,49 +67,27 @@ export class BrowserPool {
    */
   constructor(opts: { executablePath?: string; open?: () => Promise<Browser> } = {}) {
     const executablePath = opts.executablePath ?? DEFAULT_CHROMIUM_PATH;
-    this.#open = opts.open ?? (() => launchChromium(executablePath));
+    this.#browser = new SharedResource(opts.open ?? (() => launchChromium(executablePath)), (browser, gone) =>
+      browser.on('disconnected', gone),
+    );
   }
 
   /** How many times a browser was opened (1 while the first browser lives). */
   get launches(): number {
-    return this.#launches;
+    return this.#browser.opens;
   }
 
   /** The shared browser; concurrent callers share one launch. Rejects when Chromium cannot start or the pool is closed. */
   acquire(): Promise<Browser> {
     if (this.#closed) return Promise.reject(new Error('the browser pool is closed'));
-    this.#browser ??= this.#launch();
-    return this.#browser;
+    return this.#browser.get();
   }
 
   /** Closes the browser (waiting for a launch in flight); later `acquire` calls reject. */
   async close(): Promise<void> {
     this.#closed = true;
-    const launching = this.#browser;
-    this.#browser = undefined;
-    const browser = await launching?.catch(() => undefined);
+    const browser = await this.#browser.take()?.catch(() => undefined);
     await browser?.close();
-  }
-
-  #launch(): Promise<Browser> {
-    this.#launches++;
-    const launching: Promise<Browser> = this.#open().then(
-      (browser) => {
-        // A crashed or killed browser is forgotten, so the next acquire launches a new one.
-        browser.on('disconnected', () => this.#forget(launching));
-        return browser;
-      },
-      (err: unknown) => {
-        // A failed launch is not cached: the next check tries again.
-        this.#forget(launching);
-        throw err;
-      },
-    );
-    return launching;
-  }
-
-  #forget(launching: Promise<Browser>): void {
-    if (this.#browser === launching) this.#browser = undefined;
   }
 }
 
@@ -214,7 +191,7 @@ async function runInBrowser(
     session.page = page;
     if (session.abandoned) return;
     session.scriptStarted = true;
-    await script(page, context, expect);
+    await script(page, context, expect, Object.freeze({ ...spec.env }));
   })();
 
   const outcome = await settleWithin(work, deadline - performance.now(), ctx.signal);

@@ -72,5 +72,6 @@ function observationOf(exchange: Exchange, responseTimeMs: number, nowMs: number
   if (exchange.error !== undefined) observation.error = exchange.error;
   if (exchange.certificateNotAfter !== undefined)
     observation.certificateNotAfter = exchange.certificateNotAfter;
+  if (exchange.certificateChain !== undefined) observation.certificateChain = exchange.certificateChain;
   return observation;
 }

@@ -183,7 +183,9 @@ describe('runMultistepCheck', () => {
       evaluate,
     );
     expect(o.error?.kind).toBe('config');
-    expect(o.error?.message).toBe('step second: variable nope is not defined (no earlier step extracts it)');
+    expect(o.error?.message).toBe(
+      'step second: variable nope is not defined (no earlier step extracts it; for an environment variable write ${env.nope})',
+    );
     expect(o.steps?.[1]).toMatchObject({ name: 'second', durationMs: 0, error: { kind: 'config' } });
     expect(seen).toEqual(['GET /items/7']);
     // The context is still the last response received.

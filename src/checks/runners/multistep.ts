@@ -24,12 +24,17 @@ import { conditionContextOf, type HttpRunOptions } from './http.ts';
 /** Judges condition texts against a context (the conditions module's evaluator in production). */
 export type Evaluate = (conditions: string[], context: ConditionContext) => ConditionOutcome[];
 
+export interface MultistepRunOptions extends HttpRunOptions {
+  /** Values of the `${env.NAME}` references, read by the caller for this run. */
+  env?: ReadonlyMap<string, string>;
+}
+
 /** Runs one execution of a multistep check. Never throws: every failure is in the observation. */
 export async function runMultistepCheck(
   spec: MultistepCheckSpec,
   ctx: RunContext,
   evaluate: Evaluate,
-  options: HttpRunOptions = {},
+  options: MultistepRunOptions = {},
 ): Promise<Observation> {
   const now = ctx.now ?? Date.now;
   const started = performance.now();
@@ -50,11 +55,13 @@ export async function runMultistepCheck(
     });
     const variables = new Map<string, string>();
     for (const step of spec.steps) {
-      const filled = fillRequest(step.request, variables);
+      const filled = fillRequest(step.request, variables, options.env);
       if ('missing' in filled) {
         const stepError: CheckError = {
           kind: 'config',
-          message: `variable ${filled.missing} is not defined (no earlier step extracts it)`,
+          message: filled.missing.startsWith('env.')
+            ? `environment variable ${filled.missing.slice(4)} is not set`
+            : `variable ${filled.missing} is not defined (no earlier step extracts it; for an environment variable write \${env.${filled.missing}})`,
         };
         steps.push({ name: step.name, durationMs: 0, error: stepError });
         error = inStep(step, stepError);
@@ -87,6 +94,7 @@ export async function runMultistepCheck(
   };
   if (error !== undefined) observation.error = error;
   if (last?.certificateNotAfter !== undefined) observation.certificateNotAfter = last.certificateNotAfter;
+  if (last?.certificateChain !== undefined) observation.certificateChain = last.certificateChain;
   return observation;
 }
 

@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsCheckSpec, TlsOptions } from '../types.ts';
-import {
-  certificateChain,
-  describeVerifyError,
-  formatDistinguishedName,
-  type PeerCertificateLike,
-  runTlsCheck,
-} from './tls.ts';
+import { peerCertificates } from './certificates.ts';
+import { describeVerifyError, runTlsCheck } from './tls.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_NAME = 'Ballast Test CA';
@@ -247,6 +242,11 @@ describe('runTlsCheck', () => {
     localhost = (await dns.promises.lookup('localhost')).address;
 
     servers.valid = await startTlsServer(certs.valid);
+    servers.withChain = await startTlsServer({ ...certs.valid, cert: certs.valid.cert + pki.ca });
+    servers.shortWithChain = await startTlsServer({
+      ...certs.shortLived,
+      cert: certs.shortLived.cert + pki.ca,
+    });
     servers.validOnLocalhost = await startTlsServer(certs.valid, localhost);
     servers.shortLived = await startTlsServer(certs.shortLived);
     servers.expired = await startTlsServer(certs.expired);
@@ -414,82 +414,48 @@ describe('runTlsCheck', () => {
     expect(obs.context.connected).toBe(false);
   });
 
-  it('walks a real chain from getPeerCertificate(true): the leaf, then the CA', async () => {
+  it('reports the chain the server presented, and expires with its earliest certificate (the CA here)', async () => {
+    const obs = await runTlsCheck(check('withChain', { ca: pki.ca }), ctx);
+    expect(obs.error).toBeUndefined();
+    expect(obs.certificateChain).toEqual([
+      { subject: 'CN=localhost', issuer: `CN=${CA_NAME}`, notAfter: notAfterOf(certs.valid.cert) },
+      { subject: `CN=${CA_NAME}`, issuer: `CN=${CA_NAME}`, notAfter: notAfterOf(pki.ca) },
+    ]);
+    // The CA (2 days) lapses before the leaf (30 days): that is when the site breaks.
+    expect(notAfterOf(pki.ca)).toBeLessThan(notAfterOf(certs.valid.cert));
+    expect(obs.certificateNotAfter).toBe(notAfterOf(pki.ca));
+    expect(obs.context.certificateExpirationMs).toBe(notAfterOf(pki.ca) - NOW);
+  });
+
+  it('expires with the leaf when the leaf lapses before the CA it presents', async () => {
+    const obs = await runTlsCheck(check('shortWithChain', { ca: pki.ca }), ctx);
+    expect(obs.certificateChain?.map((c) => c.subject)).toEqual(['CN=localhost', `CN=${CA_NAME}`]);
+    expect(notAfterOf(certs.shortLived.cert)).toBeLessThan(notAfterOf(pki.ca));
+    expect(obs.certificateNotAfter).toBe(notAfterOf(certs.shortLived.cert));
+  });
+
+  it('counts only presented certificates, not the trusted CA Node completes the chain with', async () => {
+    const obs = await runTlsCheck(check('valid', { ca: pki.ca }), ctx);
+    expect(obs.certificateChain).toEqual([
+      { subject: 'CN=localhost', issuer: `CN=${CA_NAME}`, notAfter: notAfterOf(certs.valid.cert) },
+    ]);
+    expect(obs.certificateNotAfter).toBe(notAfterOf(certs.valid.cert));
+  });
+
+  it('walks the presented chain of a live socket: the leaf, then the CA the server sent', async () => {
     const socket = tls.connect({
       host: '127.0.0.1',
-      port: servers.valid!.port,
+      port: servers.withChain!.port,
       ca: pki.ca,
       servername: 'localhost',
     });
     socket.on('error', () => {});
     await once(socket, 'secureConnect');
-    const chain = certificateChain(socket.getPeerCertificate(true));
+    const { leaf, chain } = peerCertificates(socket);
     socket.destroy();
-    expect(chain).toEqual([
-      { subject: 'CN=localhost', issuer: `CN=${CA_NAME}`, notAfter: notAfterOf(certs.valid.cert) },
-      { subject: `CN=${CA_NAME}`, issuer: `CN=${CA_NAME}`, notAfter: notAfterOf(pki.ca) },
-    ]);
-  });
-});
-
-describe('certificateChain', () => {
-  const cert = (cn: string, issuer: string, validTo: string, fingerprint256 = cn): PeerCertificateLike => ({
-    subject: { CN: cn },
-    issuer: { CN: issuer },
-    valid_to: validTo,
-    fingerprint256,
-  });
-
-  it('stops at a root that links to itself, as Node links a self-signed root', () => {
-    const root = cert('Root', 'Root', 'Jan  1 00:00:00 2035 GMT');
-    root.issuerCertificate = root;
-    const leaf = { ...cert('leaf', 'Root', 'Jun  1 12:00:00 2030 GMT'), issuerCertificate: root };
-    expect(certificateChain(leaf)).toEqual([
-      { subject: 'CN=leaf', issuer: 'CN=Root', notAfter: Date.UTC(2030, 5, 1, 12) },
-      { subject: 'CN=Root', issuer: 'CN=Root', notAfter: Date.UTC(2035, 0, 1) },
-    ]);
-  });
-
-  it('stops at a self-issued certificate even when it links further', () => {
-    const beyond = cert('Beyond', 'Beyond', 'Jan  1 00:00:00 2040 GMT');
-    const root = { ...cert('Root', 'Root', 'Jan  1 00:00:00 2035 GMT'), issuerCertificate: beyond };
-    expect(certificateChain(root).map((c) => c.subject)).toEqual(['CN=Root']);
-  });
-
-  it('stops at a certificate already seen (a loop of cross-signed intermediates)', () => {
-    const a = cert('A', 'B', 'Jan  1 00:00:00 2031 GMT');
-    const b = { ...cert('B', 'A', 'Jan  1 00:00:00 2032 GMT'), issuerCertificate: a };
-    // A copy of `a` (same fingerprint, another object), as a rebuilt chain would hold.
-    a.issuerCertificate = { ...b, issuerCertificate: { ...a } };
-    expect(certificateChain(a).map((c) => c.subject)).toEqual(['CN=A', 'CN=B']);
-  });
-
-  it('ends where the links end (an issuer the server did not send)', () => {
-    const leaf = cert('leaf', 'Missing Intermediate', 'Jan  1 00:00:00 2031 GMT');
-    expect(certificateChain(leaf)).toHaveLength(1);
-  });
-
-  it('is empty for the empty object Node returns when there is no certificate', () => {
-    expect(certificateChain({})).toEqual([]);
-    expect(certificateChain(undefined)).toEqual([]);
-  });
-});
-
-describe('formatDistinguishedName', () => {
-  it.each([
-    {
-      name: 'attributes are joined in order',
-      dn: { C: 'DE', O: 'Example', CN: 'x.test' },
-      expected: 'C=DE, O=Example, CN=x.test',
-    },
-    {
-      name: 'a repeated attribute appears once per value',
-      dn: { OU: ['a', 'b'], CN: 'x' },
-      expected: 'OU=a, OU=b, CN=x',
-    },
-    { name: 'no name is an empty text', dn: undefined, expected: '' },
-  ])('$name', ({ dn, expected }) => {
-    expect(formatDistinguishedName(dn)).toBe(expected);
+    expect(chain.map((c) => c.subject)).toEqual(['CN=localhost', `CN=${CA_NAME}`]);
+    // Read before the chain: Node's X509 accessor would have taken the leaf away.
+    expect(leaf.subject?.CN).toBe('localhost');
   });
 });
 

@@ -11,6 +11,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { ConditionContext, Observation, TlsCheckSpec } from '../types.ts';
+import { earliestNotAfter, peerCertificates } from './certificates.ts';
 import type { RunContext } from './context.ts';
 import {
   bareHost,
@@ -23,61 +24,6 @@ import {
   toCheckError,
   untilAborted,
 } from './tcp.ts';
-
-/** One certificate of a chain, for display. */
-export interface ChainCertificate {
-  /** Distinguished name, `CN=example.com, O=Example`. */
-  subject: string;
-  issuer: string;
-  /** Expiry (epoch ms); NaN when the certificate's date cannot be read. */
-  notAfter: number;
-}
-
-/** The parts of `getPeerCertificate(true)` the chain walk reads (so it can be tested with plain objects). */
-export interface PeerCertificateLike {
-  subject?: object;
-  issuer?: object;
-  valid_to?: string;
-  fingerprint256?: string;
-  issuerCertificate?: PeerCertificateLike;
-}
-
-/** Chains longer than this are not real (and a bad link must not loop forever). */
-const MAX_CHAIN_LENGTH = 16;
-
-/** A distinguished name object (`{ CN: 'x', O: 'y' }`, repeated attributes as arrays) as `CN=x, O=y`. */
-export function formatDistinguishedName(name: object | undefined): string {
-  if (!name) return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(name)) {
-    for (const one of Array.isArray(value) ? value : [value]) {
-      if (one !== undefined && one !== null) parts.push(`${key}=${String(one)}`);
-    }
-  }
-  return parts.join(', ');
-}
-
-/**
- * The certificate chain from `getPeerCertificate(true)`, leaf first. The walk
- * follows `issuerCertificate` and stops at a self-issued certificate (Node
- * links a root to itself), at one already seen, or where the links end.
- */
-export function certificateChain(leaf: PeerCertificateLike | undefined): ChainCertificate[] {
-  const chain: ChainCertificate[] = [];
-  const seen = new Set<PeerCertificateLike | string>();
-  let current = leaf;
-  while (current && current.valid_to !== undefined && chain.length < MAX_CHAIN_LENGTH) {
-    if (seen.has(current) || (current.fingerprint256 && seen.has(current.fingerprint256))) break;
-    seen.add(current);
-    if (current.fingerprint256) seen.add(current.fingerprint256);
-    const subject = formatDistinguishedName(current.subject);
-    const issuer = formatDistinguishedName(current.issuer);
-    chain.push({ subject, issuer, notAfter: Date.parse(current.valid_to) });
-    if (subject === issuer) break;
-    current = current.issuerCertificate;
-  }
-  return chain;
-}
 
 const VERIFY_ERRORS: Record<string, string> = {
   CERT_HAS_EXPIRED: 'certificate has expired',
@@ -192,9 +138,10 @@ function closeGracefully(secure: tls.TLSSocket): void {
 }
 
 /**
- * Runs one TLS check. `certificateNotAfter` is the leaf's expiry and
- * `[CERTIFICATE_EXPIRATION]` the time left until it (by `ctx.now`), filled
- * whenever the handshake completed, even when the certificate is rejected.
+ * Runs one TLS check. `certificateChain` is what the server presented,
+ * `certificateNotAfter` its earliest expiry and `[CERTIFICATE_EXPIRATION]` the
+ * time left until then (by `ctx.now`), filled whenever the handshake
+ * completed, even when the certificate is rejected.
  * With `verify` on, an untrusted chain or a hostname mismatch is a `tls`
  * error naming the reason.
  */
@@ -220,9 +167,10 @@ export async function runTlsCheck(spec: TlsCheckSpec, ctx: RunContext): Promise<
     secure = await handshake(raw, spec, deadline.signal);
     observation.phases.tls = performance.now() - connected;
 
-    const leaf = secure.getPeerCertificate(true);
-    const notAfter = leaf.valid_to ? Date.parse(leaf.valid_to) : Number.NaN;
-    if (Number.isFinite(notAfter)) {
+    const { leaf, chain } = peerCertificates(secure);
+    const notAfter = earliestNotAfter(chain);
+    if (notAfter !== undefined) {
+      observation.certificateChain = chain;
       observation.certificateNotAfter = notAfter;
       context.certificateExpirationMs = notAfter - now();
     }

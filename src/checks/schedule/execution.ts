@@ -107,3 +107,35 @@ export function schedulerFailResult(
     attempts: 1,
   };
 }
+
+/**
+ * The result a finished execution reports: its own, or one the scheduler
+ * writes for an execution that threw (a bug, handed to `report`) or was abandoned.
+ */
+export function resultOfOutcome(
+  def: CheckDefinition,
+  run: { startedAt: number; durationMs: number; deadlineMs: number },
+  outcome: ExecutionOutcome,
+  report: (err: unknown) => void,
+): CheckResult {
+  switch (outcome.kind) {
+    case 'settled':
+      return outcome.result;
+    case 'threw': {
+      const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      report(new Error(`check ${def.name}: execute failed: ${message}`, { cause: outcome.error }));
+      return schedulerFailResult(def, run.startedAt, run.durationMs, {
+        kind: 'internal',
+        message: `internal error: ${message}`,
+      });
+    }
+    case 'abandoned':
+      return schedulerFailResult(def, run.startedAt, run.durationMs, {
+        kind: 'timeout',
+        message:
+          outcome.because === 'deadline'
+            ? `timeout: the execution did not finish within ${run.deadlineMs} ms`
+            : 'timeout: aborted because the scheduler stopped',
+      });
+  }
+}

@@ -14,19 +14,14 @@
  * caught and reported through `onError`; a throwing `execute` becomes a fail
  * result with an `internal` error.
  */
-import { createHistogram, type LatencyHistogram, percentileMs, recordMs } from '../../load/histogram.ts';
-import type { CheckDefinition, CheckResult, CheckSchedule } from '../types.ts';
+import type { CheckDefinition, CheckResult } from '../types.ts';
 import { deadlineMarginMs, executionDeadlineMs } from './deadline.ts';
-import {
-  type AbortCause,
-  BoundedExecution,
-  type ExecutionOutcome,
-  schedulerFailResult,
-} from './execution.ts';
-import { Fifo } from './fifo.ts';
+import { DriftRecorder } from './drift.ts';
+import { BoundedExecution, type ExecutionOutcome, resultOfOutcome } from './execution.ts';
 import { advanceHealth, type HealthState, type HealthUpdate, initialHealth } from './health.ts';
 import { IndexedMinHeap } from './heap.ts';
-import { firstRunAt, nextRunAt } from './timing.ts';
+import { type Entry, type Run, RunQueue } from './run-queue.ts';
+import { firstRunAt, nextRunAt, sameSchedule } from './timing.ts';
 
 export interface SchedulerOptions {
   /**
@@ -63,47 +58,15 @@ export interface SchedulerStats {
 /** setTimeout's longest delay (about 24.8 days); a longer wait re-arms when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** One check as the scheduler keeps it. Lives as long as the name is in the set of checks. */
-interface Entry {
-  def: CheckDefinition;
-  health: HealthState;
-  /** Next due time; meaningful while in the heap. */
-  dueAt: number;
-  heapIndex: number;
-  /** The run queued or in flight, if any: a check never has two. */
-  run?: Run;
-  /** The name left the set of checks. */
-  removed: boolean;
-}
-
-interface Run {
-  entry: Entry;
-  /** When it was due (scheduled runs); drift is measured from here. */
-  dueAt: number;
-  /** Asked for by runNow rather than the schedule. */
-  manual: boolean;
-  execution?: BoundedExecution;
-  /** Aborted by stop(): the result is not a judgement on the check and is not reported. */
-  stopped: boolean;
-  /** Dropped before it started. */
-  cancelled: boolean;
-  /** Resolves when the run is over: its result, or undefined if it never ran. */
-  done: Promise<CheckResult | undefined>;
-  finish: (result: CheckResult | undefined) => void;
-}
-
 export class CheckScheduler {
   readonly #opts: SchedulerOptions;
   readonly #now: () => number;
   readonly #onError: (err: unknown) => void;
   readonly #entries = new Map<string, Entry>();
   readonly #heap = new IndexedMinHeap<Entry>((e) => e.dueAt);
-  /** runNow requests go before scheduled runs. */
-  readonly #manualQueue = new Fifo<Run>();
-  readonly #queue = new Fifo<Run>();
+  readonly #queue = new RunQueue();
   readonly #running = new Set<Run>();
-  readonly #drift: LatencyHistogram = createHistogram();
-  #queued = 0;
+  readonly #drift = new DriftRecorder();
   #executed = 0;
   #skipped = 0;
   #started = false;
@@ -149,7 +112,7 @@ export class CheckScheduler {
       if (names.has(name)) continue;
       entry.removed = true;
       this.#heap.remove(entry);
-      if (entry.run !== undefined && entry.run.execution === undefined) this.#cancel(entry.run);
+      if (entry.run !== undefined && entry.run.execution === undefined) this.#queue.cancel(entry.run);
       this.#entries.delete(name);
     }
     this.#arm();
@@ -173,7 +136,7 @@ export class CheckScheduler {
     this.#started = false;
     this.#disarm();
     this.#heap.clear();
-    for (const run of [...this.#manualQueue.drain(), ...this.#queue.drain()]) this.#cancel(run);
+    this.#queue.clear();
     const over: Promise<unknown>[] = [];
     for (const run of this.#running) {
       run.stopped = true;
@@ -194,7 +157,7 @@ export class CheckScheduler {
     const entry = this.#entries.get(name);
     if (entry === undefined || entry.def.spec.type === 'heartbeat') return Promise.resolve(undefined);
     if (entry.run !== undefined) return entry.run.done;
-    const run = this.#enqueue(entry, this.#now(), true);
+    const run = this.#queue.enqueue(entry, this.#now(), true);
     this.#pump();
     return run.done;
   }
@@ -219,8 +182,8 @@ export class CheckScheduler {
     return {
       scheduled: this.#heap.size,
       inFlight: this.#running.size,
-      queued: this.#queued,
-      driftP99Ms: percentileMs(this.#drift, 99),
+      queued: this.#queue.waiting,
+      driftP99Ms: this.#drift.percentileMs(99),
       executed: this.#executed,
       skipped: this.#skipped,
     };
@@ -267,45 +230,22 @@ export class CheckScheduler {
         );
       }
       if (top.run !== undefined) this.#skipped += 1;
-      else this.#enqueue(top, dueAt, false);
+      else this.#queue.enqueue(top, dueAt, false);
     }
     this.#pump();
     this.#arm();
   };
 
-  #enqueue(entry: Entry, dueAt: number, manual: boolean): Run {
-    let finish!: (result: CheckResult | undefined) => void;
-    const done = new Promise<CheckResult | undefined>((resolve) => {
-      finish = resolve;
-    });
-    const run: Run = { entry, dueAt, manual, stopped: false, cancelled: false, done, finish };
-    entry.run = run;
-    (manual ? this.#manualQueue : this.#queue).push(run);
-    this.#queued += 1;
-    return run;
-  }
-
-  /** Drops a run that has not started. */
-  #cancel(run: Run): void {
-    if (run.cancelled || run.execution !== undefined) return;
-    run.cancelled = true;
-    this.#queued -= 1;
-    if (run.entry.run === run) run.entry.run = undefined;
-    run.finish(undefined);
-  }
-
   /** Starts queued runs while slots are free. Bounded by the queues' lengths. */
   #pump(): void {
     while (this.#running.size < this.#opts.concurrency) {
-      const run = this.#manualQueue.shift() ?? this.#queue.shift();
+      const run = this.#queue.next();
       if (run === undefined) return;
-      if (run.cancelled) continue;
       // Disabled (or removed) since it was queued: the schedule no longer wants it.
       if (!run.manual && (run.entry.removed || !isScheduled(run.entry.def))) {
-        this.#cancel(run);
+        this.#queue.cancel(run, true);
         continue;
       }
-      this.#queued -= 1;
       this.#launch(run);
     }
   }
@@ -313,7 +253,7 @@ export class CheckScheduler {
   #launch(run: Run): void {
     const def = run.entry.def;
     const startedAt = this.#now();
-    if (!run.manual) recordMs(this.#drift, startedAt - run.dueAt);
+    if (!run.manual) this.#drift.record(startedAt - run.dueAt);
     const margin = deadlineMarginMs(def.timeoutMs);
     const deadlineMs = executionDeadlineMs(def);
     run.execution = new BoundedExecution({
@@ -332,7 +272,10 @@ export class CheckScheduler {
     deadlineMs: number,
     outcome: ExecutionOutcome,
   ): Promise<void> {
-    const result = this.#resultOf(def, startedAt, deadlineMs, outcome);
+    const durationMs = Math.max(0, this.#now() - startedAt);
+    const result = resultOfOutcome(def, { startedAt, durationMs, deadlineMs }, outcome, (err) =>
+      this.#report(err),
+    );
     this.#executed += 1;
     const entry = run.entry;
     try {
@@ -352,34 +295,6 @@ export class CheckScheduler {
       if (entry.run === run) entry.run = undefined;
       run.finish(result);
       this.#pump();
-    }
-  }
-
-  #resultOf(
-    def: CheckDefinition,
-    startedAt: number,
-    deadlineMs: number,
-    outcome: ExecutionOutcome,
-  ): CheckResult {
-    const durationMs = Math.max(0, this.#now() - startedAt);
-    switch (outcome.kind) {
-      case 'settled':
-        return outcome.result;
-      case 'threw':
-        this.#report(
-          new Error(`check ${def.name}: execute failed: ${messageOf(outcome.error)}`, {
-            cause: outcome.error,
-          }),
-        );
-        return schedulerFailResult(def, startedAt, durationMs, {
-          kind: 'internal',
-          message: `internal error: ${messageOf(outcome.error)}`,
-        });
-      case 'abandoned':
-        return schedulerFailResult(def, startedAt, durationMs, {
-          kind: 'timeout',
-          message: abandonedMessage(outcome.because, deadlineMs),
-        });
     }
   }
 
@@ -421,23 +336,6 @@ function isScheduled(def: CheckDefinition): boolean {
 /** Same next run times: same schedule, and scheduled in both. */
 function sameTiming(a: CheckDefinition, b: CheckDefinition): boolean {
   return isScheduled(a) === isScheduled(b) && sameSchedule(a.schedule, b.schedule);
-}
-
-function sameSchedule(a: CheckSchedule, b: CheckSchedule): boolean {
-  if (a.kind === 'interval')
-    return b.kind === 'interval' && a.everyMs === b.everyMs && a.jitterMs === b.jitterMs;
-  return (
-    b.kind === 'cron' &&
-    a.expression === b.expression &&
-    a.timeZone === b.timeZone &&
-    a.jitterMs === b.jitterMs
-  );
-}
-
-function abandonedMessage(because: AbortCause, deadlineMs: number): string {
-  return because === 'deadline'
-    ? `timeout: the execution did not finish within ${deadlineMs} ms`
-    : 'timeout: aborted because the scheduler stopped';
 }
 
 function messageOf(err: unknown): string {

@@ -132,3 +132,15 @@ function nextCronRun(
   const next = following(after);
   return Number.isFinite(next) ? fire(next) : next;
 }
+
+/** The two schedules give the same run times. */
+export function sameSchedule(a: CheckSchedule, b: CheckSchedule): boolean {
+  if (a.kind === 'interval')
+    return b.kind === 'interval' && a.everyMs === b.everyMs && a.jitterMs === b.jitterMs;
+  return (
+    b.kind === 'cron' &&
+    a.expression === b.expression &&
+    a.timeZone === b.timeZone &&
+    a.jitterMs === b.jitterMs
+  );
+}

@@ -798,6 +798,13 @@ ${spec}`;
     ]);
   });
 
+  it.each([
+    ['pass', 'pass' as const],
+    ['fail', 'fail' as const],
+  ])('whenNoData: %s is kept', (_name, value) => {
+    expect(policyOf(policyYaml(`  whenNoData: ${value}\n`))?.whenNoData).toBe(value);
+  });
+
   it('a body that does not validate gives no policy', () => {
     expect(
       policyFromBody({ apiVersion: 'ballast.dev/v1', kind: 'ErrorBudgetPolicy', metadata: { name: 'x' } }),
@@ -856,6 +863,11 @@ ${spec}`;
       [['lots', 'spec.minBudgetRemaining: a share is a ratio such as 0.1 or a percentage such as 10%']],
     ],
     ['an unknown field', '  maxBurnRate: 2\n', [['maxBurnRate', 'unknown field "maxBurnRate" in spec']]],
+    [
+      'whenNoData that is neither pass nor fail',
+      '  whenNoData: ignore\n',
+      [['ignore', 'spec.whenNoData: must be one of "pass", "fail", got "ignore"']],
+    ],
   ])('%s', (_name, spec, expected) => {
     const text = policyYaml(spec);
     expect(validate(text)).toEqual(

@@ -5,12 +5,23 @@
  */
 import { type BundleView, type Diagnostic, registerBundleCheck, registerKind } from '../../spec/index.ts';
 import { errorBudgetPolicySchema } from '../gate/policy.ts';
+import { envWarnings } from './env-refs.ts';
 import { unknownService } from './map.ts';
 import { checkDocumentSchema } from './schema.ts';
 
 registerKind({ apiVersion: 'ballast.dev/v1', kind: 'Check', schema: checkDocumentSchema });
 registerKind({ apiVersion: 'ballast.dev/v1', kind: 'ErrorBudgetPolicy', schema: errorBudgetPolicySchema });
 registerBundleCheck(checkReferences);
+registerBundleCheck(checkEnvironment);
+
+/** Variables valid Checks read that this process does not have (a warning: the runner may have them). */
+function checkEnvironment(bundle: BundleView): Diagnostic[] {
+  return bundle.documents.flatMap((doc) => {
+    if (doc.apiVersion !== 'ballast.dev/v1' || doc.kind !== 'Check') return [];
+    const parsed = checkDocumentSchema.safeParse(doc.body);
+    return parsed.success ? envWarnings(doc, parsed.data.spec as Record<string, unknown>, process.env) : [];
+  });
+}
 
 function checkReferences(bundle: BundleView): Diagnostic[] {
   const out: Diagnostic[] = [];

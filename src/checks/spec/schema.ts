@@ -14,6 +14,7 @@ import {
 } from '../../spec/index.ts';
 import { parseCondition } from '../conditions/index.ts';
 import { cronError } from '../schedule/index.ts';
+import { envReferenceErrors } from './env-refs.ts';
 
 const CHECK_TYPES = ['http', 'multistep', 'tcp', 'dns', 'tls', 'browser', 'heartbeat'] as const;
 const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'SOA', 'PTR', 'CAA'] as const;
@@ -166,7 +167,11 @@ export const checkDocumentSchema = z
     metadata: metadataSchema,
     spec: specSchema,
   })
-  .superRefine(checkConditions);
+  .superRefine(checkConditions)
+  .superRefine((doc, ctx) => {
+    for (const e of envReferenceErrors(doc.spec as Record<string, unknown>))
+      ctx.addIssue({ code: 'custom', path: e.path, message: e.message });
+  });
 
 export type CheckDocument = {
   apiVersion: 'ballast.dev/v1';

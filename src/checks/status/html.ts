@@ -53,7 +53,7 @@ export function renderStatusHtml(page: StatusPage): string {
     .map(
       (c) => `<li class="component">
   <div class="row"><span class="name">${escapeHtml(c.displayName)}</span>
-  <span class="status" style="color:${COLOR[c.status]}" data-status="${c.status}">${LABEL[c.status]}</span></div>
+  <span class="status" style="color:${COLOR[c.status]}" data-status="${c.status}">${LABEL[c.status]}${c.maintenanceUntil !== undefined ? ` until <time>${new Date(c.maintenanceUntil).toISOString()}</time>` : ''}</span></div>
   ${c.description ? `<div class="desc">${escapeHtml(c.description)}</div>` : ''}
   ${bars(c.uptime.days)}
   ${c.uptime.days.length ? `<div class="legend"><span>${c.uptime.days.length} days ago</span><span>${pct(c.uptime.ratio)} uptime</span><span>today</span></div>` : ''}

@@ -263,6 +263,53 @@ describe('the status page', () => {
     expect(page.status).toEqual(expected);
   });
 
+  it('a service in an active maintenance window shows its checks and SLOs under maintenance, until when', () => {
+    const page = buildStatusPage(
+      facts({
+        checks: [check({ state: 'failing', latest: { status: 'fail', startedAt: NOW } })],
+        slos: [slo(['page'])],
+        maintenance: [
+          { service: 'shop', end: NOW + 3_600_000 },
+          { service: 'shop', end: NOW + 7_200_000 },
+          { service: 'other', end: NOW + 3_600_000 },
+        ],
+      }),
+    );
+    expect(page.components.map((c) => [c.name, c.status, c.maintenanceUntil])).toEqual([
+      ['home', 'under_maintenance', NOW + 7_200_000],
+      ['avail', 'under_maintenance', NOW + 7_200_000],
+    ]);
+    expect(page.status.indicator).toBe('maintenance');
+  });
+
+  it('a window that has ended changes nothing', () => {
+    const page = buildStatusPage(facts({ checks: [check()], maintenance: [{ service: 'shop', end: NOW }] }));
+    expect(page.components[0]?.status).toBe('operational');
+    expect(page.components[0]?.maintenanceUntil).toBeUndefined();
+  });
+
+  it('on a team page only the service in maintenance is under maintenance; an outage elsewhere still shows', () => {
+    const page = buildStatusPage(
+      facts({
+        kind: 'team',
+        services: [{ name: 'shop' }, { name: 'billing' }],
+        checks: [
+          check({ name: 'home', service: 'shop', state: 'failing' }),
+          check({ name: 'invoices', service: 'billing', state: 'failing' }),
+        ],
+        maintenance: [{ service: 'shop', end: NOW + 60_000 }],
+      }),
+    );
+    expect(page.components.map((c) => [c.name, c.status])).toEqual([
+      ['shop', 'under_maintenance'],
+      ['billing', 'major_outage'],
+    ]);
+    expect(page.status.indicator).toBe('critical');
+    expect(renderStatusHtml(page)).toContain(
+      `Under maintenance until <time>${new Date(NOW + 60_000).toISOString()}</time>`,
+    );
+  });
+
   it('carries the incidents it is given', () => {
     const incidents = [
       { name: 'Checkout errors', status: 'investigating', impact: 'major', updatedAt: NOW, notes: [] },

@@ -4,6 +4,8 @@
  * Pure: the server gathers the facts, this derives the page.
  *
  * Component status:
+ * - anything of a service in an active maintenance window → under_maintenance
+ *   (its checks are expected to fail then: that is not an outage to report);
  * - a check: paused → under_maintenance; failing (past its failure threshold)
  *   → major_outage; a failed latest run not yet past the threshold →
  *   partial_outage; degraded → degraded_performance; else operational;
@@ -75,6 +77,14 @@ export interface PageFacts {
   now: number;
   days: number;
   incidents?: StatusIncident[];
+  /** Maintenance windows active now (the incidents side keeps them). */
+  maintenance?: MaintenanceFacts[];
+}
+
+export interface MaintenanceFacts {
+  service: string;
+  /** Epoch ms. */
+  end: number;
 }
 
 /** An open incident's public note (filled by the incidents module). */
@@ -101,6 +111,8 @@ export interface StatusComponent {
   kind: 'check' | 'slo' | 'service';
   status: ComponentStatus;
   description?: string;
+  /** While its service is in a maintenance window: when the window ends (epoch ms). */
+  maintenanceUntil?: number;
   uptime: { days: UptimeDay[]; ratio: number | null };
 }
 
@@ -170,6 +182,16 @@ const INDICATOR: Record<ComponentStatus, StatusPage['status']> = {
   major_outage: { indicator: 'critical', description: 'Major System Outage' },
 };
 
+/** The latest end of the windows active at `f.now`, by service (overlapping windows: the service is back after the last). */
+function maintenanceEnds(f: PageFacts): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const w of f.maintenance ?? []) {
+    if (w.end <= f.now) continue;
+    out.set(w.service, Math.max(out.get(w.service) ?? 0, w.end));
+  }
+  return out;
+}
+
 /** Builds the page: one component per check and SLO (service page) or per service (team page). */
 export function buildStatusPage(f: PageFacts): StatusPage {
   const components: StatusComponent[] = [];
@@ -177,9 +199,15 @@ export function buildStatusPage(f: PageFacts): StatusPage {
     const days = uptimeDays(f.daily, new Set(checks), f.now, f.days);
     return { days, ratio: ratioOf(days) };
   };
+  const until = maintenanceEnds(f);
+  /** The component as `status` says, unless its service is in maintenance. */
+  const add = (service: string, c: StatusComponent) => {
+    const end = until.get(service);
+    components.push(end === undefined ? c : { ...c, status: 'under_maintenance', maintenanceUntil: end });
+  };
   if (f.kind === 'service') {
     for (const c of f.checks) {
-      components.push({
+      add(c.service, {
         name: c.name,
         displayName: c.displayName ?? c.name,
         kind: 'check',
@@ -188,7 +216,7 @@ export function buildStatusPage(f: PageFacts): StatusPage {
       });
     }
     for (const s of f.slos) {
-      components.push({
+      add(s.service, {
         name: s.name,
         displayName: s.displayName ?? s.name,
         kind: 'slo',
@@ -208,7 +236,7 @@ export function buildStatusPage(f: PageFacts): StatusPage {
         uptime: uptime(checks.map((c) => c.name)),
       };
       if (svc.description !== undefined) component.description = svc.description;
-      components.push(component);
+      add(svc.name, component);
     }
   }
   const overall = worst(components.map((c) => c.status));

@@ -177,7 +177,7 @@ export function checkRoutes(app: FastifyInstance, ctx: ServerContext): void {
         tags: ['checks'],
         summary: 'Run a check now, outside its schedule (the result is stored and counts like any other)',
         params: nameParams,
-        response: { 200: jsonSchema(CheckResultSchema), ...errorResponses(404, 409) },
+        response: { 200: jsonSchema(CheckResultSchema), ...errorResponses(404, 409, 503) },
       },
     },
     async (req) => {
@@ -188,7 +188,14 @@ export function checkRoutes(app: FastifyInstance, ctx: ServerContext): void {
           'conflict',
           `check ${c.name} is a heartbeat: it is judged from pings, not run`,
         );
-      return (await ctx.checks.runNow(c.name)) as NonNullable<Awaited<ReturnType<typeof ctx.checks.runNow>>>;
+      const result = await ctx.checks.runNow(c.name);
+      if (!result)
+        throw new HttpError(
+          503,
+          'unavailable',
+          `check ${c.name} ran but no result was stored (the server is stopping, or the database refused it): try again`,
+        );
+      return result;
     },
   );
 
@@ -203,11 +210,14 @@ export function checkRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req, reply) => {
-      requireCheck(ctx, req.params.name);
+      const check = requireCheck(ctx, req.params.name);
       // Only plain file names the monitor wrote: no path can escape the artifacts directory.
       const file = basename(req.params.file);
-      if (file !== req.params.file || !/^[\w.-]+\.(png|zip)$/.test(file))
+      if (file !== req.params.file || file.startsWith('.') || !/^[\w.-]+\.(png|zip)$/.test(file))
         throw new HttpError(404, 'not_found', `no artifact ${req.params.file}`);
+      // Only a file a stored result of this check names: others' screenshots are not this check's to show.
+      if (!(await ctx.store.checkHasArtifact(check.name, file)))
+        throw new HttpError(404, 'not_found', `check ${check.name} has no artifact ${file}`);
       const path = join(ctx.checks.artifactsDir, file);
       const ok = await stat(path).then(
         (s) => s.isFile(),

@@ -25,3 +25,13 @@ export function ResultBadge({ status }: { status: CheckStatus }) {
     </span>
   );
 }
+
+/** How a condition came out: ✓ held, ✗ failed, an empty mark when it was not evaluated. */
+export function OutcomeMark({ ok }: { ok: boolean | undefined }) {
+  if (ok === undefined) return <span className="mark mark-none" aria-hidden="true" />;
+  return (
+    <span className={`mark ${ok ? 'mark-ok' : 'mark-fail'}`} role="img" aria-label={ok ? 'held' : 'failed'}>
+      {ok ? '✓' : '✗'}
+    </span>
+  );
+}

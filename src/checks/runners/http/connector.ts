@@ -1,7 +1,7 @@
 /**
  * An undici connector that times each stage of opening a connection the way
  * blackbox_exporter does (resolve, connect, tls), remembers the address and
- * the leaf certificate, and classifies failures by the stage they happened in.
+ * the presented certificate chain, and classifies failures by the stage they happened in.
  *
  * The name is resolved here (not by `net.connect`) so the lookup is timed on
  * its own and a resolver failure is unmistakably `dns`. Certificates are
@@ -13,7 +13,8 @@ import { lookup } from 'node:dns/promises';
 import { isIP, type Socket } from 'node:net';
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
-import type { TlsOptions } from '../../types.ts';
+import type { ChainCertificate, TlsOptions } from '../../types.ts';
+import { earliestNotAfter, peerCertificates } from '../certificates.ts';
 import { ConnectionError, certificateRejectionReason, describeError } from './errors.ts';
 
 /** What happened while opening one connection; filled in as its stages finish. */
@@ -28,8 +29,10 @@ export interface ConnectionRecord {
   address?: string;
   /** TCP is (or was) established. */
   connected: boolean;
-  /** Leaf certificate's notAfter, epoch ms. */
+  /** Earliest notAfter of the presented chain, epoch ms. */
   certificateNotAfter?: number;
+  /** The certificates the server presented, leaf first. */
+  certificateChain?: ChainCertificate[];
   /**
    * The first error the socket raised once in use. undici reports a TLS alert
    * that arrives with the server's close (a client certificate refused after
@@ -146,9 +149,12 @@ function finishTls(
   verify: boolean,
   identity: string,
 ): ConnectionError | undefined {
-  const cert = socket.getPeerCertificate();
-  const notAfter = cert?.valid_to ? Date.parse(cert.valid_to) : Number.NaN;
-  if (Number.isFinite(notAfter)) record.certificateNotAfter = notAfter;
+  const { leaf: cert, chain } = peerCertificates(socket);
+  const notAfter = earliestNotAfter(chain);
+  if (notAfter !== undefined) {
+    record.certificateNotAfter = notAfter;
+    record.certificateChain = chain;
+  }
   if (!verify || socket.authorized) return undefined;
   const code = String(socket.authorizationError ?? 'unknown');
   // Node keeps only the code of a name mismatch; asking again gives the full sentence.

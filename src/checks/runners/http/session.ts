@@ -7,7 +7,7 @@
  * it, a multistep check one per step, so steps may reuse a connection.
  */
 import { Agent, type Dispatcher } from 'undici';
-import type { CheckError, HttpRequestSpec, PhaseTimings, TlsOptions } from '../../types.ts';
+import type { ChainCertificate, CheckError, HttpRequestSpec, PhaseTimings, TlsOptions } from '../../types.ts';
 import { type ConnectionRecord, createTimedConnector, type HostLookup } from './connector.ts';
 import { BodyTooLargeError, classifyExchangeError } from './errors.ts';
 import { type OutgoingRequest, redirectDecision } from './redirect.ts';
@@ -37,8 +37,9 @@ export interface Exchange {
   connected: boolean;
   /** Address of the final origin's connection. */
   ip?: string;
-  /** Leaf certificate of the final origin's connection (https), epoch ms. */
+  /** Earliest expiry in the chain the final origin presented (https), epoch ms. */
   certificateNotAfter?: number;
+  certificateChain?: ChainCertificate[];
   /** Connections opened and requests sent by this exchange, summed over redirects. */
   phases: PhaseTimings;
   durationMs: number;
@@ -161,6 +162,7 @@ export class HttpSession {
     }
     if (origin?.address !== undefined) exchange.ip = origin.address;
     if (origin?.certificateNotAfter !== undefined) exchange.certificateNotAfter = origin.certificateNotAfter;
+    if (origin?.certificateChain !== undefined) exchange.certificateChain = origin.certificateChain;
     return exchange;
   }
 

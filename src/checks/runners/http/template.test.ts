@@ -70,3 +70,22 @@ describe('fillRequest', () => {
     });
   }
 });
+
+describe('environment references in steps', () => {
+  const env = new Map([['API_KEY', 'k-1']]);
+
+  it('fills ${env.NAME} beside step variables', () => {
+    expect(fillPlaceholders('${env.API_KEY}:${token}', vars, env)).toEqual({ value: 'k-1:abc' });
+  });
+
+  it('reports an unset one as env.NAME', () => {
+    expect(fillPlaceholders('${env.NOPE}', vars, env)).toEqual({ missing: 'env.NOPE' });
+  });
+
+  it('never expands a reference that arrived inside an extracted value (a server cannot ask for a secret)', () => {
+    const fromResponse = new Map([['token', '${env.API_KEY}']]);
+    expect(fillPlaceholders('Bearer ${token}', fromResponse, env)).toEqual({
+      value: 'Bearer ${env.API_KEY}',
+    });
+  });
+});

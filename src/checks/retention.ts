@@ -1,0 +1,87 @@
+/**
+ * Periodic pruning of raw check results older than the retention period,
+ * bounded per run so a backlog (a first run on a big database) is worked off
+ * over several runs instead of holding the database in one long delete.
+ * Daily counts and each check's newest result are the store's to keep; the
+ * screenshots and traces of deleted results are removed here.
+ */
+import { unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+
+/** 90 days: the status page's horizon, so a result behind any bar it shows can still be looked up. */
+export const DEFAULT_RESULT_RETENTION_MS = 90 * 86_400_000;
+
+export interface RetentionOptions {
+  /** Results that started longer ago than this are deleted. */
+  keepMs: number;
+  /** How often a run happens (default 10 min). */
+  everyMs?: number;
+  /** Rows per delete (default 5,000). */
+  batch?: number;
+  /** Deletes per run at most (default 10). */
+  maxBatches?: number;
+}
+
+export interface PrunerIo {
+  prune(before: number, limit: number): Promise<{ deleted: number; artifacts: string[] }>;
+  artifactsDir: string;
+  now: () => number;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
+}
+
+export class ResultPruner {
+  readonly #opts: Required<RetentionOptions>;
+  readonly #io: PrunerIo;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+
+  constructor(opts: RetentionOptions, io: PrunerIo) {
+    this.#opts = { everyMs: 600_000, batch: 5_000, maxBatches: 10, ...opts };
+    this.#io = io;
+  }
+
+  /** Runs once soon, then every `everyMs`. */
+  start(): void {
+    const tick = () => {
+      this.runOnce().catch((err) => this.#io.log?.('error', 'pruning check results failed', err));
+    };
+    this.#timer = setInterval(tick, this.#opts.everyMs);
+    this.#timer.unref();
+    setImmediate(tick).unref();
+  }
+
+  /** One bounded run (a run still going is joined, not doubled); resolves with the rows deleted. */
+  runOnce(): Promise<number> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running?.catch(() => {});
+  }
+
+  async #run(): Promise<number> {
+    const before = this.#io.now() - this.#opts.keepMs;
+    let total = 0;
+    for (let i = 0; i < this.#opts.maxBatches; i++) {
+      const { deleted, artifacts } = await this.#io.prune(before, this.#opts.batch);
+      total += deleted;
+      await Promise.all(artifacts.map((file) => this.#remove(file)));
+      if (deleted < this.#opts.batch) break;
+    }
+    if (total > 0)
+      this.#io.log?.('info', `pruned ${total} check results older than ${new Date(before).toISOString()}`);
+    return total;
+  }
+
+  async #remove(file: string): Promise<void> {
+    // Names come from stored results: only a plain file name inside the directory is ever removed.
+    if (basename(file) !== file) return;
+    await unlink(join(this.#io.artifactsDir, file)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') this.#io.log?.('warn', `could not remove artifact ${file}`, err);
+    });
+  }
+}
