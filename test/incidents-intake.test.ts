@@ -329,7 +329,7 @@ describe('Alertmanager webhook', () => {
     if (amDir) await rm(amDir, { recursive: true, force: true });
   });
 
-  it('the real Alertmanager delivers an alert posted to its API, and Ballast opens an incident', async () => {
+  it('the real Alertmanager delivers an alert posted to its API, and Ballast opens an incident, then resolves it', async () => {
     const { key, path } = await integration('alertmanager', 'cards');
     expect(path).toBe(`/api/v1/integrations/alertmanager/${key}`);
     amDir = await mkdtemp(join(tmpdir(), 'ballast-am-webhook-'));
@@ -357,6 +357,7 @@ describe('Alertmanager webhook', () => {
         ? true
         : undefined,
     );
+    const startsAt = new Date().toISOString();
     const posted = await fetch(`${amUrl}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -364,7 +365,7 @@ describe('Alertmanager webhook', () => {
         {
           labels: { alertname: 'PaymentsLatencyHigh', severity: 'critical', cluster: 'eu-1' },
           annotations: { summary: 'Payments p99 above 2 s' },
-          startsAt: new Date().toISOString(),
+          startsAt,
         },
       ]),
     });
@@ -378,8 +379,33 @@ describe('Alertmanager webhook', () => {
     const detail = await call<{ alerts: { dedupKey: string; labels: Record<string, string> }[] }>(
       `/api/v1/incidents/${incident.id}`,
     );
-    expect(detail.body.alerts[0]?.dedupKey).toMatch(/^am:[0-9a-f]{16}$/);
+    expect(detail.body.alerts[0]?.dedupKey).toMatch(/^am:[0-9a-f]{12}:[0-9a-f]{16}$/);
     expect(detail.body.alerts[0]?.labels.cluster).toBe('eu-1');
+    // The alert ends: Alertmanager sends the resolved notification (send_resolved), and Ballast resolves.
+    const ended = await fetch(`${amUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          labels: { alertname: 'PaymentsLatencyHigh', severity: 'critical', cluster: 'eu-1' },
+          annotations: { summary: 'Payments p99 above 2 s' },
+          startsAt,
+          endsAt: new Date().toISOString(),
+        },
+      ]),
+    });
+    expect(ended.ok).toBe(true);
+    const resolved = await eventually('the resolve from Alertmanager', async () => {
+      const d = await call<{
+        incident: IncidentBody;
+        alerts: { status: string }[];
+        timeline: { kind: string; text: string }[];
+      }>(`/api/v1/incidents/${incident.id}`);
+      return d.body.incident.state === 'resolved' ? d.body : undefined;
+    });
+    expect(resolved.alerts.map((a) => a.status)).toEqual(['resolved']);
+    expect(resolved.timeline.map((e) => e.kind)).toEqual(['alert-firing', 'alert-resolved', 'state']);
+    expect(resolved.timeline.at(-1)?.text).toContain('all alerts resolved');
     expect(
       (await call(`/api/v1/integrations/alertmanager/not-a-key`, { json: { alerts: [] }, token: null }))
         .status,
@@ -391,6 +417,98 @@ describe('Alertmanager webhook', () => {
 });
 
 describe('durability', () => {
+  /** `ballast serve` in a child process on its own data directory, stopped by its PID. */
+  function serveChild(data: string, port: number, env: Record<string, string> = {}) {
+    return spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', data], {
+      env: { ...process.env, BALLAST_ADMIN_TOKEN: ADMIN, ...env },
+      stdio: 'ignore',
+    });
+  }
+  const ready = (url: string) =>
+    eventually(
+      'the server',
+      async () =>
+        (await fetch(`${url}/api/v1/health`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+          ? true
+          : undefined,
+      30_000,
+    );
+  async function stop(proc: ChildProcess): Promise<void> {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+  }
+
+  it('applies an alert exactly once when the process died between storing and applying it, and takes the retry as a replay', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'ballast-crash-window-'));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // The test hook kills the process right after the event is stored, before it reaches any incident.
+    let proc = serveChild(data, port, { BALLAST_TEST_CRASH_AFTER_INGEST: '1' });
+    try {
+      await ready(url);
+      const created = await fetch(`${url}/api/v1/integrations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'crash', kind: 'alertmanager', service: 'vault' }),
+      });
+      const { path } = (await created.json()) as { path: string };
+      const webhook = JSON.stringify({
+        version: '4',
+        status: 'firing',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'VaultSealed', severity: 'critical' },
+            annotations: { summary: 'Vault is sealed' },
+            startsAt: new Date().toISOString(),
+            fingerprint: 'f00dfeedc0ffee00',
+          },
+        ],
+      });
+      const send = () =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: webhook,
+        });
+      const exited = new Promise((r) => proc.once('exit', r));
+      // The process dies before answering: Alertmanager would see a failed delivery and retry.
+      await expect(send()).rejects.toThrow();
+      await exited;
+      expect(proc.signalCode).toBe('SIGKILL');
+
+      proc = serveChild(data, port);
+      await ready(url);
+      const list = async () => {
+        const res = await fetch(`${url}/api/v1/incidents?limit=1000`, {
+          headers: { authorization: `Bearer ${ADMIN}` },
+        });
+        return ((await res.json()) as IncidentBody[]).filter((i) => i.title === 'Vault is sealed');
+      };
+      // Recovered at start-up: the stored event was applied.
+      const recovered = await list();
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0]).toMatchObject({ state: 'triggered', service: 'vault' });
+      // Alertmanager's retry (the same notification) is a replay, and so is the next one.
+      for (let i = 0; i < 2; i++) expect((await send()).status).toBe(200);
+      expect(await list()).toHaveLength(1);
+      const detail = await fetch(`${url}/api/v1/incidents/${recovered[0]?.id}`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      const body = (await detail.json()) as { alerts: unknown[]; timeline: { kind: string }[] };
+      expect(body.alerts).toHaveLength(1);
+      expect(body.timeline.filter((e) => e.kind === 'alert-firing')).toHaveLength(1);
+    } finally {
+      await stop(proc);
+      await rm(data, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('keeps an alert answered 202 when the process is killed right after, and finds it after a restart', async () => {
     const data = await mkdtemp(join(tmpdir(), 'ballast-durable-'));
     const port = await freePort();

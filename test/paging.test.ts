@@ -29,12 +29,56 @@ let smtpPort = 0;
 const mails: string[] = [];
 let dir = '';
 let routingKey = '';
+/** Pages the slow target holds, each with its (withheld) answer. */
+const slow: { page: { incident: { id: number } }; answer: () => void }[] = [];
+/** A port nothing listens on: pages to it are refused at once. */
+let deadPort = 0;
 
 function specs(): string {
   return `apiVersion: openslo/v1
 kind: Service
-metadata: { name: pay }
+metadata: { name: pay, labels: { team: payments } }
 spec: { description: Payments }
+---
+apiVersion: openslo/v1
+kind: Service
+metadata: { name: ledger, labels: { team: payments } }
+spec: { description: Ledger }
+---
+apiVersion: ballast.dev/v1
+kind: User
+metadata: { name: ghost }
+spec: { contacts: [{ webhook: "http://127.0.0.1:${deadPort}/ghost" }] }
+---
+apiVersion: ballast.dev/v1
+kind: User
+metadata: { name: slowpoke }
+spec: { contacts: [{ webhook: "${receiverUrl}/slow" }] }
+---
+apiVersion: ballast.dev/v1
+kind: Team
+metadata: { name: payments }
+spec: { members: [alice, bob] }
+---
+apiVersion: ballast.dev/v1
+kind: EscalationPolicy
+metadata: { name: ghost-policy }
+spec:
+  steps:
+    - { delay: 5m, targets: [{ user: ghost }] }
+    - { targets: [{ user: bob }] }
+---
+apiVersion: ballast.dev/v1
+kind: EscalationPolicy
+metadata: { name: slow-policy }
+spec:
+  steps: [{ targets: [{ user: slowpoke }] }]
+---
+apiVersion: ballast.dev/v1
+kind: EscalationPolicy
+metadata: { name: team-policy }
+spec:
+  steps: [{ targets: [{ team: payments }] }]
 ---
 apiVersion: ballast.dev/v1
 kind: User
@@ -106,6 +150,12 @@ async function trigger(
   return (list.body.find((i) => i.title === summary) as { id: number }).id;
 }
 
+/** One paging tick, then every delivery it started recorded (the tick itself does not wait for them). */
+async function tick(): Promise<void> {
+  await server.paging.tick();
+  await server.paging.settled();
+}
+
 const timeline = async (id: number) =>
   (await call<{ timeline: { kind: string; text: string }[] }>(`/api/v1/incidents/${id}`)).body.timeline;
 
@@ -116,7 +166,13 @@ beforeAll(async () => {
       body += c;
     });
     req.on('end', () => {
-      webhooks.push(JSON.parse(body));
+      const page = JSON.parse(body);
+      // The slow target takes the page and answers only when the test lets it.
+      if (req.url === '/slow') {
+        slow.push({ page, answer: () => res.end('ok') });
+        return;
+      }
+      webhooks.push(page);
       res.end('ok');
     });
   });
@@ -138,6 +194,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
   smtpPort = (smtp.server.address() as AddressInfo).port;
+  const dead = createServer();
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  deadPort = (dead.address() as AddressInfo).port;
+  await new Promise((r) => dead.close(r));
   dir = await mkdtemp(join(tmpdir(), 'ballast-paging-'));
   await writeFile(join(dir, 'oncall.yaml'), specs());
   server = await startServer({
@@ -149,6 +209,8 @@ beforeAll(async () => {
     paging: false,
     now: () => clock,
     smtp: { host: '127.0.0.1', port: smtpPort, from: 'ballast@example.com' },
+    // Retries wait on real timers: short ones keep the unreachable-target test quick.
+    notify: { retries: 2, retryDelayMs: 5 },
   });
   const integration = await call<{ key: string }>('/api/v1/integrations', {
     name: 'pay',
@@ -160,6 +222,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const held of slow.splice(0)) held.answer();
   await server?.close();
   await new Promise((r) => receiver?.close(r));
   await new Promise<void>((r) => smtp?.close(() => r()));
@@ -169,13 +232,13 @@ afterAll(async () => {
 describe('paging along an escalation policy', () => {
   it('pages whoever is on call, escalates by e-mail when nobody acknowledges, and stops at the signed link', async () => {
     const id = await trigger('latency', 'Payment latency above SLO');
-    await server.paging.tick();
+    await tick();
     expect(webhooks).toHaveLength(1);
     expect(webhooks[0]?.incident.id).toBe(id);
     expect((await timeline(id)).map((e) => e.kind)).toContain('page-sent');
     // Nobody acknowledges: 5 minutes later step 2 e-mails bob.
     clock += 5 * MINUTE;
-    await server.paging.tick();
+    await tick();
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatch(/Subject: \[SEV2\]\[high\] Incident #\d+: Payment latency above SLO/);
     expect(mails[0]).toContain('bob@example.com');
@@ -199,46 +262,116 @@ describe('paging along an escalation policy', () => {
     expect(detail.body.incident.milestones.acknowledgedAt).toBe(clock);
     // Acknowledged: no more pages, however long it waits (short of the ack timeout).
     clock += 20 * MINUTE;
-    await server.paging.tick();
+    await tick();
     expect(webhooks).toHaveLength(1);
     expect(mails).toHaveLength(1);
     // A tampered link does nothing.
     expect((await fetch(`${ackUrl}x`, { method: 'POST' })).status).toBe(404);
   });
 
-  it('pages again from the first step when an acknowledged incident makes no progress for the ack timeout', async () => {
+  it('re-triggers an acknowledged incident without progress for the ack timeout, pages from the first step, and takes the acknowledgement again', async () => {
     const open = await call<{ id: number; title: string }[]>('/api/v1/incidents?state=acknowledged');
     const id = (open.body.find((i) => i.title === 'Payment latency above SLO') as { id: number }).id;
+    const firstAck = (
+      await call<{ incident: { milestones: { acknowledgedAt: number } } }>(`/api/v1/incidents/${id}`)
+    ).body.incident.milestones.acknowledgedAt;
     clock += 11 * MINUTE; // 31 minutes since the acknowledgement
-    await server.paging.tick();
-    expect((await timeline(id)).some((e) => e.kind === 'escalated' && e.text.includes('no progress'))).toBe(
-      true,
-    );
-    await server.paging.tick();
+    await tick();
+    const detail = await call<{
+      incident: { state: string; milestones: { acknowledgedAt: number } };
+      timeline: { kind: string; text: string; data?: { retrigger?: boolean } }[];
+    }>(`/api/v1/incidents/${id}`);
+    // As PagerDuty does: back to triggered, on the timeline, and paged again from step 1 in the same tick.
+    expect(detail.body.incident.state).toBe('triggered');
+    const retrigger = detail.body.timeline.find((e) => e.data?.retrigger === true);
+    expect(retrigger?.kind).toBe('state');
+    expect(retrigger?.text).toMatch(/^Re-triggered \(acknowledged → triggered\): no progress for 30m/);
     expect(webhooks).toHaveLength(2);
-    // Acknowledging the new page is progress: paging stops again.
+    expect(webhooks[1]?.incident.id).toBe(id);
+    // Acknowledging again through the API is the ordinary move now (not a 409).
+    const acked = await call<{ state: string; milestones: { acknowledgedAt: number } }>(
+      `/api/v1/incidents/${id}/transition`,
+      { to: 'acknowledged' },
+    );
+    expect(acked.status).toBe(200);
+    expect(acked.body.state).toBe('acknowledged');
+    // Time to acknowledge measures the first acknowledgement.
+    expect(acked.body.milestones.acknowledgedAt).toBe(firstAck);
+    // A second responder pressing the link of the new page succeeds too, changing nothing.
     const again = await fetch(webhooks[1]?.ack_url as string, { method: 'POST' });
-    expect(await again.text()).toContain('Acknowledged again by alice');
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('was already acknowledged');
+    const pages = await call<{ timeline: { kind: string }[] }>(`/api/v1/incidents/${id}`);
+    expect(pages.body.timeline.filter((e) => e.kind === 'page-acknowledged').length).toBeGreaterThanOrEqual(
+      1,
+    );
+    // Acknowledged again: paging stops until the next ack timeout.
     clock += 6 * MINUTE;
-    await server.paging.tick();
-    await server.paging.tick();
+    await tick();
+    await tick();
     expect(webhooks).toHaveLength(2);
     expect(mails).toHaveLength(1);
   });
 
-  it('pages nobody while the service is in maintenance, and says so on the timeline', async () => {
+  it('pages nobody during a maintenance window, then pages from the first step when it ends, without catching up', async () => {
+    const windowEnd = clock + 60 * MINUTE;
     const window = await call<{ id: number }>('/api/v1/services/pay/maintenance', {
-      end: clock + 60 * MINUTE,
+      end: windowEnd,
       reason: 'database upgrade',
     });
     expect(window.status).toBe(201);
     const id = await trigger('disk', 'Disk almost full');
-    const before = webhooks.length + mails.length;
-    await server.paging.tick();
-    expect(webhooks.length + mails.length).toBe(before);
-    expect((await timeline(id)).find((e) => e.kind === 'maintenance')?.text).toMatch(
+    const pagesOf = async (incident: number) => server.store.listPages({ incidentId: incident });
+    await tick();
+    expect(await pagesOf(id)).toEqual([]);
+    const during = await timeline(id);
+    // Recorded and annotated: the alert says so, and the timeline says nobody is paged.
+    expect(during.find((e) => e.kind === 'alert-firing')?.text).toMatch(/during maintenance of pay until/);
+    expect(during.find((e) => e.kind === 'maintenance')?.text).toMatch(
       /pay is in maintenance until .*database upgrade.*nobody is paged/,
     );
+    // Half an hour into the window: still nobody, and the note is not repeated.
+    clock += 30 * MINUTE;
+    await tick();
+    expect(await pagesOf(id)).toEqual([]);
+    expect((await timeline(id)).filter((e) => e.kind === 'maintenance')).toHaveLength(1);
+    // An incident resolved before the window ends never pages (ledger: another service in maintenance).
+    expect((await call('/api/v1/services/ledger/maintenance', { end: windowEnd })).status).toBe(201);
+    const ledgerKey = (
+      await call<{ key: string }>('/api/v1/integrations', {
+        name: 'ledger-maintenance',
+        kind: 'events-v2',
+        service: 'ledger',
+        escalationPolicy: 'pay-policy',
+      })
+    ).body.key;
+    const quiet = await trigger('cache', 'Cache warming slow', ledgerKey);
+    expect((await call(`/api/v1/incidents/${quiet}/transition`, { to: 'resolved' })).status).toBe(200);
+
+    // The window ends with the incident open: one page, the first step's, at the end of the window.
+    clock = windowEnd + MINUTE;
+    await tick();
+    const after = await pagesOf(id);
+    expect(after.map((p) => [p.step, p.round])).toEqual([[0, 0]]);
+    expect((await timeline(id)).filter((e) => e.kind === 'maintenance').map((e) => e.text)).toEqual([
+      expect.stringMatching(/nobody is paged/),
+      expect.stringMatching(
+        /^maintenance of pay ended at .* with the incident still open: paging from the first step$/,
+      ),
+    ]);
+    expect(await pagesOf(quiet)).toEqual([]);
+    // The next step follows the policy's delay counted from the window's end.
+    clock = windowEnd + 4 * MINUTE;
+    await tick();
+    expect((await pagesOf(id)).length).toBe(1);
+    clock = windowEnd + 5 * MINUTE;
+    await tick();
+    expect((await pagesOf(id)).map((p) => [p.step, p.round])).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    // Acknowledged: quiet again for the rest of this suite.
+    expect((await call(`/api/v1/incidents/${id}/transition`, { to: 'resolved' })).status).toBe(200);
   });
 
   it('says who is on call now and next, and serves iCal feeds per schedule and per user', async () => {
@@ -305,6 +438,7 @@ describe('paging along an escalation policy', () => {
     expect(metrics.body.mtta.count).toBeGreaterThanOrEqual(1);
     expect(metrics.body.pages.total).toBeGreaterThanOrEqual(3);
     expect((await call(`/api/v1/incidents/metrics?from=${clock}&to=${clock - 1}`)).status).toBe(400);
+    expect((await call('/api/v1/incidents/metrics?from=-5')).status).toBe(400);
   });
 
   it('routes a new incident to the policy whose routes match the alert, ahead of the integration default', async () => {
@@ -350,12 +484,160 @@ describe('paging along an escalation policy', () => {
     // Other open incidents page on the same ticks: count this one's pages on its own timeline.
     const pages = async () =>
       (await timeline(id.id)).filter((e) => e.kind === 'page-sent' || e.kind === 'page-failed').length;
-    await server.paging.tick();
+    await tick();
     expect(await pages()).toBe(1);
     clock += 30 * MINUTE;
-    await server.paging.tick();
-    await server.paging.tick();
+    await tick();
+    await tick();
     expect(await pages()).toBe(1);
     expect((await timeline(id.id)).filter((e) => e.kind === 'escalated')).toEqual([]);
+  });
+
+  it('retries an unreachable target, logs it as failed on the timeline, and escalates on schedule', async () => {
+    const ghost = await call<{ key: string }>('/api/v1/integrations', {
+      name: 'ghost',
+      kind: 'events-v2',
+      service: 'haunted',
+      escalationPolicy: 'ghost-policy',
+    });
+    const id = await trigger('boo', 'Haunted service errors', ghost.body.key);
+    await tick();
+    const [failed] = await server.store.listPages({ incidentId: id });
+    // retries: 2 → three attempts, each refused.
+    expect(failed).toMatchObject({ user: 'ghost', ok: false, attempts: 3, step: 0 });
+    expect(failed?.error).toMatch(/ECONNREFUSED|refused/i);
+    const entry = (await timeline(id)).find((e) => e.kind === 'page-failed');
+    expect(entry?.text).toMatch(/^could not page ghost by webhook .*\(3 attempts\)$/);
+    // Nobody acknowledged: the next step pages bob when its delay is up.
+    const mailsOf = () => mails.filter((m) => m.includes(`Incident #${id}: Haunted service errors`)).length;
+    expect(mailsOf()).toBe(0);
+    clock += 5 * MINUTE;
+    await tick();
+    expect(mailsOf()).toBe(1);
+    expect((await server.store.listPages({ incidentId: id })).map((p) => [p.user, p.ok])).toEqual([
+      ['ghost', false],
+      ['bob', true],
+    ]);
+  });
+
+  it('pages one incident while another incident’s target still holds its page', async () => {
+    const slowKey = (
+      await call<{ key: string }>('/api/v1/integrations', {
+        name: 'slow',
+        kind: 'events-v2',
+        service: 'glacier',
+        escalationPolicy: 'slow-policy',
+      })
+    ).body.key;
+    const held = await trigger('slow-1', 'Glacier API slow', slowKey);
+    await server.paging.tick();
+    // The slow target has the page and has not answered.
+    await expect.poll(() => slow.length).toBe(1);
+    expect(slow[0]?.page.incident.id).toBe(held);
+    // Another incident comes in and is paged (delivered and recorded) while that page is still out.
+    const quickKey = (
+      await call<{ key: string }>('/api/v1/integrations', {
+        name: 'quick',
+        kind: 'events-v2',
+        service: 'quick',
+        escalationPolicy: 'pay-policy',
+      })
+    ).body.key;
+    const quick = await trigger('quick-1', 'Quick service errors', quickKey);
+    const before = webhooks.length;
+    await server.paging.tick();
+    await expect.poll(async () => (await timeline(quick)).some((e) => e.kind === 'page-sent')).toBe(true);
+    expect(webhooks.length).toBe(before + 1);
+    expect(webhooks.at(-1)?.incident.id).toBe(quick);
+    expect(slow).toHaveLength(1);
+    expect((await timeline(held)).some((e) => e.kind === 'page-sent')).toBe(false);
+    // A page on its way is not sent again by the next tick.
+    await server.paging.tick();
+    expect(slow).toHaveLength(1);
+    // Once the slow target answers, its page is recorded.
+    slow[0]?.answer();
+    await server.paging.settled();
+    expect((await timeline(held)).filter((e) => e.kind === 'page-sent')).toHaveLength(1);
+    expect(await server.store.listPages({ incidentId: held })).toMatchObject([
+      { user: 'slowpoke', ok: true },
+    ]);
+  });
+
+  it('pages every member of a team target, counts the team’s incidents, and filters shift rows by team and service', async () => {
+    const ledger = (
+      await call<{ key: string }>('/api/v1/integrations', {
+        name: 'ledger',
+        kind: 'events-v2',
+        service: 'ledger',
+        escalationPolicy: 'team-policy',
+      })
+    ).body.key;
+    const start = clock;
+    const id = await trigger('ledger-drift', 'Ledger totals drift', ledger);
+    await tick();
+    // alice by webhook, bob by e-mail: both members of payments.
+    expect(webhooks.filter((w) => w.incident.id === id)).toHaveLength(1);
+    expect(mails.filter((m) => m.includes(`Incident #${id}:`))).toHaveLength(1);
+    expect((await server.store.listPages({ incidentId: id })).map((p) => p.user).sort()).toEqual([
+      'alice',
+      'bob',
+    ]);
+    // The sender acknowledges through Events v2: the pages count as acknowledged (MTTA sees them).
+    clock += 2 * MINUTE;
+    const ack = await call('/api/v1/integrations/events/v2/enqueue', {
+      routing_key: ledger,
+      event_action: 'acknowledge',
+      dedup_key: 'ledger-drift',
+    });
+    expect(ack.status).toBe(202);
+    expect((await server.store.listPages({ incidentId: id })).every((p) => p.acknowledgedAt === clock)).toBe(
+      true,
+    );
+
+    type Metrics = {
+      incidents: number;
+      mtta: { count: number; meanMs: number | null };
+      pages: {
+        total: number;
+        shiftCount: number;
+        shifts: { user: string; schedule: string; acknowledgedPages: number }[];
+      };
+    };
+    const q = (extra: string) =>
+      call<Metrics>(`/api/v1/incidents/metrics?from=${start}&to=${clock + MINUTE}${extra}`);
+    const team = await q('&team=payments');
+    expect(team.status).toBe(200);
+    // The ledger incident belongs to payments through its service's team label.
+    expect(team.body.incidents).toBeGreaterThanOrEqual(1);
+    expect(team.body.mtta.count).toBeGreaterThanOrEqual(1);
+    // Rows of a team are its members' shifts (alice and bob on the primary rota).
+    expect(team.body.pages.shifts.length).toBeGreaterThan(0);
+    expect(team.body.pages.shifts.every((r) => ['alice', 'bob'].includes(r.user))).toBe(true);
+    expect(team.body.pages.shifts.some((r) => r.acknowledgedPages > 0)).toBe(true);
+    // Rows of a service are the shifts of the schedules its incidents page: ledger's policy pages a team, no schedule.
+    const service = await q('&service=ledger');
+    expect(service.body.incidents).toBe(1);
+    expect(service.body.pages.shifts).toEqual([]);
+    const pay = await q('&service=pay');
+    expect(pay.body.pages.shifts.every((r) => r.schedule === 'primary')).toBe(true);
+    // Shift rows come a page at a time; the count covers them all.
+    const paged = await q('&team=payments&shiftLimit=1&shiftOffset=0');
+    expect(paged.body.pages.shifts).toHaveLength(1);
+    expect(paged.body.pages.shiftCount).toBe(team.body.pages.shiftCount);
+    expect((await q('&team=nobody')).status).toBe(404);
+    expect((await q('&timeZone=Mars/Olympus')).status).toBe(400);
+  });
+
+  it('answers metrics over any period longer than a year', async () => {
+    const years = await call<{ from: number; to: number; incidents: number }>(
+      `/api/v1/incidents/metrics?from=${T0 - 3 * 366 * 86_400_000}&to=${clock + MINUTE}`,
+    );
+    expect(years.status).toBe(200);
+    expect(years.body.incidents).toBeGreaterThan(0);
+    const recent = await call<{ incidents: number }>(
+      `/api/v1/incidents/metrics?from=${T0 - MINUTE}&to=${clock + MINUTE}`,
+    );
+    // Nothing happened before T0 in this suite: the long period counts exactly the same incidents.
+    expect(years.body.incidents).toBe(recent.body.incidents);
   });
 });

@@ -6,7 +6,10 @@
  * alert on the timeline, acknowledges, takes a note, a commander, a follow-up
  * (and marks it done), escalates until the server refuses and shows why, and
  * generates, previews, edits and saves the postmortem; the on-call page shows
- * who is on call now as the API reports it.
+ * who is on call now as the API reports it, and a month calendar of shifts that
+ * agrees with the API's shift list as it is navigated back and forth. The
+ * declare form opens an incident; the Resolve button resolves one; a new
+ * postmortem draft asks before replacing an edited one.
  * Screenshots go to test-output/screenshots; with UPDATE_SCREENSHOTS=1 they
  * are also copied to docs/screenshots.
  */
@@ -24,7 +27,8 @@ import {
   incidentsPath,
   paramsFromFilters,
 } from '../web/src/incident-data.ts';
-import type { OnCallNow } from '../web/src/incident-queries.ts';
+import type { OnCallNow, ScheduleShifts } from '../web/src/incident-queries.ts';
+import { addMonths, monthGrid, monthOf, monthParam, piecesOn } from '../web/src/oncall-calendar.ts';
 import { launchChromium, openPage as openBrowserPage, screenshot } from './helpers/browser.ts';
 import { buildWebUi, webBuildIsStale } from './helpers/web-build.ts';
 
@@ -407,9 +411,108 @@ describe('incident pages in Chromium', () => {
       (text) => text === edited,
       'the saved postmortem',
     );
-    await expect.poll(() => page.getByTestId('pm-status').textContent()).toBe('saved');
+    await expect.poll(() => page.getByTestId('pm-status').textContent()).toBe('saved (edited by admin)');
     expect(await preview.locator('strong', { hasText: 'weekly' }).count()).toBe(1);
     await shot(page, 'incident.png');
+
+    // A new draft would throw the edit away: the page asks first, and "no" keeps the edit.
+    const dialogs: string[] = [];
+    page.once('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByTestId('pm-generate').click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain('edited by admin');
+    expect((await detail(triggeredId)).incident.postmortem).toBe(edited);
+    // Without the page's confirmation the server refuses too (409), and keeps the edit.
+    const refused = await call('POST', `/api/v1/incidents/${triggeredId}/postmortem`, {});
+    expect(refused.status).toBe(409);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('pm-generate').click();
+    const regenerated = await until(
+      () => detail(triggeredId),
+      (d) => d.incident.postmortemEdit === undefined,
+      'the regenerated draft',
+    );
+    expect(regenerated.incident.postmortem).not.toContain('Review notes');
+    await expect.poll(() => page.getByTestId('pm-text').inputValue()).toBe(regenerated.incident.postmortem);
+    expect(await page.getByTestId('pm-status').textContent()).toBe('saved draft');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('posts a public update under its own title and resolves the incident with the Resolve button', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${server.url}/incidents/${triggeredId}`);
+    await page.getByTestId('incident-title').waitFor();
+    await page.getByTestId('update-title').fill('Card payments degraded');
+    await page.getByTestId('update-input').fill('Some card payments fail; we are on it.');
+    await page.getByTestId('update-submit').click();
+    const updated = await until(
+      () => detail(triggeredId),
+      (d) => d.incident.publicUpdates.length === 1,
+      'the public update',
+    );
+    expect(updated.incident.publicUpdates[0]).toMatchObject({
+      title: 'Card payments degraded',
+      body: 'Some card payments fail; we are on it.',
+    });
+    await page.getByTestId('public-update-title').waitFor();
+    expect(await page.getByTestId('public-update-title').textContent()).toBe('Card payments degraded');
+
+    const before = await detail(triggeredId);
+    expect(before.allowedMoves).toContain('resolved');
+    await page.getByTestId('move-resolved').click();
+    const resolved = await until(
+      () => detail(triggeredId),
+      (d) => d.incident.state === 'resolved',
+      'the resolution',
+    );
+    expect(resolved.incident.milestones.resolvedAt).toBeDefined();
+    expect(resolved.timeline.filter((e) => e.kind === 'state').at(-1)).toMatchObject({
+      actor: 'admin',
+      data: { to: 'resolved' },
+    });
+    await page.locator('[data-testid="incident-header"] [data-state="resolved"]').waitFor();
+    // What a resolved incident may do next is what the page offers.
+    await page.getByTestId('move-closed').waitFor();
+    expect(await page.getByTestId('move-resolved').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('declares an incident with the form and opens it', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${server.url}/incidents`);
+    await page.getByTestId('declare-open').click();
+    await page.getByTestId('declare-title').fill('Checkout buttons do nothing on Safari');
+    await page.getByTestId('declare-severity').selectOption('SEV2');
+    await page.getByTestId('declare-service').selectOption('shop');
+    await page.getByTestId('declare-submit').click();
+    await page.waitForURL(/\/incidents\/\d+$/);
+    const id = Number(new URL(page.url()).pathname.split('/').at(-1));
+    const declared = (await detail(id)).incident;
+    expect(declared).toMatchObject({
+      title: 'Checkout buttons do nothing on Safari',
+      severity: 'SEV2',
+      service: 'shop',
+      state: 'investigating',
+      declaredBy: 'admin',
+      roles: { commander: 'admin' },
+    });
+    await expect.poll(() => page.getByTestId('incident-title').textContent()).toBe(declared.title);
+    // An empty title is not sent: the form says what it needs.
+    await page.goto(`${server.url}/incidents`);
+    await page.getByTestId('declare-open').click();
+    const count = (await api<Incident[]>('GET', '/api/v1/incidents?limit=1000')).length;
+    await page.getByTestId('declare-submit').click();
+    expect(
+      await page
+        .getByTestId('declare-title')
+        .evaluate((el) => (el as HTMLInputElement).validity.valueMissing),
+    ).toBe(true);
+    expect((await api<Incident[]>('GET', '/api/v1/incidents?limit=1000')).length).toBe(count);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -427,13 +530,60 @@ describe('incident pages in Chromium', () => {
     await card.waitFor();
     expect(await card.getByTestId('oncall-now').textContent()).toBe(primary.now?.user);
     expect(await card.getByTestId('oncall-next').textContent()).toBe(primary.next[0]?.user);
-    expect(await card.getByTestId('next-shift').count()).toBe(primary.next.length);
-    // The week strip starts with the current shift, then alternates as the rota does.
-    const strip = await card
-      .locator('[data-testid="strip-shift"]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-user')));
-    expect(strip[0]).toBe(primary.now?.user);
-    expect(strip.length).toBeGreaterThanOrEqual(7);
+    // The calendar: every day of the month grid shows who the API says is on call that day.
+    const days = async (month: ReturnType<typeof monthOf>) => {
+      const grid = monthGrid(month);
+      const [list] = await api<ScheduleShifts[]>(
+        'GET',
+        `/api/v1/oncall/shifts?from=${grid.from}&to=${grid.to}&schedule=primary`,
+      );
+      return grid.weeks.flat().map((d) => ({
+        key: d.key,
+        users: piecesOn(d, list?.shifts ?? [])
+          .map((p) => p.user)
+          .join(','),
+      }));
+    };
+    const shown = async (month: ReturnType<typeof monthOf>) => {
+      await page.locator(`[data-testid="calendar-month"][data-month="${monthParam(month)}"]`).waitFor();
+      const expected = await days(month);
+      await page.waitForFunction(
+        (want) =>
+          JSON.stringify(
+            [...document.querySelectorAll('[data-schedule="primary"] [data-testid="calendar-day"]')].map(
+              (e) => ({
+                key: e.getAttribute('data-day'),
+                users: e.getAttribute('data-users'),
+              }),
+            ),
+          ) === JSON.stringify(want),
+        expected,
+      );
+      return expected;
+    };
+    const thisMonth = monthOf(Date.now());
+    const current = await shown(thisMonth);
+    // The rota began two days ago (UTC midnight): from then on, no day is without someone on call.
+    const rotaStart = Math.floor(Date.now() / DAY) * DAY - 2 * DAY;
+    const grid = monthGrid(thisMonth).weeks.flat();
+    const covered = current.filter((_, i) => (grid[i]?.start ?? 0) >= rotaStart);
+    expect(covered.length).toBeGreaterThan(0);
+    expect(covered.every((d) => d.users !== '')).toBe(true);
+    const today = current.find((d) => d.key === new Date().toLocaleDateString('en-CA'));
+    expect(today?.users.split(',')).toContain(primary.now?.user);
+    await card.getByTestId('calendar-shift').first().waitFor();
+    await page.getByTestId('calendar-next').click();
+    await page.waitForURL((u) => u.searchParams.get('month') === monthParam(addMonths(thisMonth, 1)));
+    const next = await shown(addMonths(thisMonth, 1));
+    expect(next.map((d) => d.key)).not.toEqual(current.map((d) => d.key));
+    await page.getByTestId('calendar-prev').click();
+    await page.getByTestId('calendar-prev').click();
+    await shown(addMonths(thisMonth, -1));
+    // The month is in the URL: a reload shows the same one.
+    await page.reload();
+    await shown(addMonths(thisMonth, -1));
+    await page.getByTestId('calendar-today').click();
+    await shown(thisMonth);
     // The iCal link works with the token it carries (a calendar app sends no header).
     const href = (await card.getByTestId('schedule-ical').getAttribute('href')) ?? '';
     expect(href).toContain('access_token=');

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { NewTimelineEntry } from './lifecycle.ts';
 import type { BusinessImpact, Incident, Roles, Severity, Task } from './types.ts';
 
-export type Edit = { incident: Incident; entries: NewTimelineEntry[] } | { error: string };
+/** A change, or why not (`status` 409 when the refusal is about the incident's state, else 400). */
+export type Edit = { incident: Incident; entries: NewTimelineEntry[] } | { error: string; status?: 409 };
 
 export interface FieldPatch {
   title?: string;
@@ -116,30 +117,70 @@ export function updateTask(
   };
 }
 
-/** A public update: shown on the status page while the incident is open. */
-export function addPublicUpdate(incident: Incident, body: string, at: number, actor: string): Edit {
+/**
+ * A public update, shown on the status page while the incident is open. The
+ * status page shows the latest update's title, never the incident's own
+ * (written for responders); the first update must give one, later ones keep
+ * it unless they give another.
+ */
+export function addPublicUpdate(
+  incident: Incident,
+  update: { title?: string; body: string },
+  at: number,
+  actor: string,
+): Edit {
+  const title = update.title?.trim() || incident.publicUpdates.at(-1)?.title;
+  if (!title)
+    return { error: 'the first public update needs a title: what the status page calls this incident' };
   return {
-    incident: { ...incident, publicUpdates: [...incident.publicUpdates, { at, body }] },
-    entries: [{ at, kind: 'public-update', actor, text: `public update: ${body}` }],
+    incident: { ...incident, publicUpdates: [...incident.publicUpdates, { at, title, body: update.body }] },
+    entries: [
+      {
+        at,
+        kind: 'public-update',
+        actor,
+        text: `public update "${title}": ${update.body}`,
+        data: { title },
+      },
+    ],
   };
 }
 
-/** Stores a postmortem (a generated draft or a person's edit). */
+/**
+ * Stores a postmortem: a person's edit (remembered, with who and when), or a
+ * generated draft. A draft never silently replaces an edit: without `force`
+ * it is refused (409), and with it the edit is dropped and the entry says so.
+ */
 export function setPostmortem(
   incident: Incident,
   markdown: string,
   at: number,
   actor: string,
-  generated: boolean,
+  source: { generated: false } | { generated: true; force?: boolean },
 ): Edit {
+  if (!source.generated) {
+    return {
+      incident: { ...incident, postmortem: markdown, postmortemEdit: { at, by: actor } },
+      entries: [{ at, kind: 'note', actor, text: 'postmortem edited' }],
+    };
+  }
+  const edit = incident.postmortemEdit;
+  if (edit && !source.force)
+    return {
+      status: 409,
+      error: `the postmortem was edited by ${edit.by} at ${new Date(edit.at).toISOString()}: a new draft would replace the edit; regenerate with force to do that anyway`,
+    };
+  const { postmortemEdit: _dropped, ...rest } = incident;
   return {
-    incident: { ...incident, postmortem: markdown },
+    incident: { ...rest, postmortem: markdown },
     entries: [
       {
         at,
         kind: 'note',
         actor,
-        text: generated ? 'postmortem draft generated from the evidence' : 'postmortem edited',
+        text: edit
+          ? `postmortem draft regenerated from the evidence, replacing the edit by ${edit.by}`
+          : 'postmortem draft generated from the evidence',
       },
     ],
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MINUTE_MS } from '../slo/model.ts';
+import { MINUTE_MS } from '../slo/index.ts';
 import {
   chooseIncident,
   DEFAULT_GROUPING,
@@ -346,6 +346,16 @@ describe('chooseIncident', () => {
 describe('urgencyOf', () => {
   it.each([
     ['a failing check pages', alert({ origin: 'check', severity: 'warning', labels: {} }), 'high'],
+    [
+      'a failing check with alertSeverity page pages',
+      alert({ origin: 'check', severity: 'critical', labels: { severity: 'page' } }),
+      'high',
+    ],
+    [
+      'a failing check with alertSeverity ticket notifies without escalating',
+      alert({ origin: 'check', severity: 'warning', labels: { severity: 'ticket' } }),
+      'low',
+    ],
     [
       'an SLO page burn-rate alert pages',
       alert({ origin: 'slo', severity: 'warning', labels: { severity: 'page' } }),

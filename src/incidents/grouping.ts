@@ -4,7 +4,7 @@
  * incident, how it is routed (escalation policy, service, urgency, severity).
  * Pure: the caller loads the candidate incidents and their alerts.
  */
-import { MINUTE_MS } from '../slo/model.ts';
+import { MINUTE_MS } from '../slo/index.ts';
 import { ACTIVE_STATES } from './lifecycle.ts';
 import type {
   AlertOrigin,
@@ -230,13 +230,14 @@ const SEVERITY_URGENCY: Readonly<Record<AlertSeverity, Urgency>> = {
 };
 
 /**
- * The default urgency of an alert: failing checks page (high); SLO burn-rate
- * and Alertmanager alerts follow their `severity` label (page → high, ticket
- * → low, and the Events v2 words); otherwise critical/error → high and
- * warning/info → low (low notifies without escalating).
+ * The default urgency of an alert: checks, SLO burn-rate and Alertmanager
+ * alerts follow their `severity` label (page → high, ticket → low, and the
+ * Events v2 words; a check's label is its `alertSeverity`, and a check without
+ * a known one pages); otherwise critical/error → high and warning/info → low
+ * (low notifies without escalating).
  */
 export function urgencyOf(alert: Pick<IncomingAlert, 'origin' | 'severity' | 'labels'>): Urgency {
-  if (alert.origin === 'check') return 'high';
+  if (alert.origin === 'check') return LABEL_URGENCY[(alert.labels.severity ?? '').toLowerCase()] ?? 'high';
   if (alert.origin === 'slo' || alert.origin === 'alertmanager') {
     const fromLabel = LABEL_URGENCY[(alert.labels.severity ?? '').toLowerCase()];
     if (fromLabel) return fromLabel;

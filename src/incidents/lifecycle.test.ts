@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MINUTE_MS } from '../slo/model.ts';
-import { allowedMoves, correctMilestone, move } from './lifecycle.ts';
+import { MINUTE_MS } from '../slo/index.ts';
+import { acknowledge, allowedMoves, correctMilestone, move, retrigger } from './lifecycle.ts';
 import type { Incident, IncidentState, Milestones } from './types.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -351,5 +351,68 @@ describe('correctMilestone', () => {
     const result = correctMilestone(incident('investigating'), 'detectedAt', time, 'alice', at(40));
     if (!('error' in result)) throw new Error('the correction was accepted');
     expect(result.error.message).toBe('detected time must be a valid instant');
+  });
+});
+
+describe('acknowledge', () => {
+  it('moves a triggered incident to acknowledged, setting the milestone', () => {
+    const r = acknowledge(incident('triggered'), at(3), 'alice');
+    if ('error' in r) throw new Error(r.error.message);
+    expect(r).toMatchObject({
+      changed: true,
+      incident: { state: 'acknowledged', milestones: { acknowledgedAt: at(3) } },
+    });
+    expect(r.entries).toHaveLength(1);
+  });
+
+  it('leaves an acknowledged incident as it is: a second responder pressing it succeeds', () => {
+    const acked = incident('acknowledged', { detectedAt: T0, acknowledgedAt: at(1) });
+    expect(acknowledge(acked, at(5), 'bob')).toEqual({ incident: acked, entries: [], changed: false });
+  });
+
+  it.each<IncidentState>(['investigating', 'resolved', 'closed', 'merged'])(
+    'refuses from %s like any impossible move, with the allowed moves',
+    (state) => {
+      const r = acknowledge(incident(state), at(5), 'bob');
+      expect(r).toEqual({
+        error: {
+          allowed: allowedMoves(state),
+          message: expect.stringContaining(`from ${state} to acknowledged`),
+        },
+      });
+    },
+  );
+});
+
+describe('retrigger', () => {
+  it('moves an acknowledged incident back to triggered, keeping the first acknowledgement, marked for paging', () => {
+    const acked = incident('acknowledged', { detectedAt: T0, acknowledgedAt: at(1) });
+    const r = retrigger(acked, at(31), 'no progress for 30m');
+    if ('error' in r) throw new Error(r.error.message);
+    expect(r.incident).toMatchObject({
+      state: 'triggered',
+      milestones: { acknowledgedAt: at(1) },
+      updatedAt: at(31),
+    });
+    expect(r.entries).toEqual([
+      {
+        at: at(31),
+        kind: 'state',
+        actor: 'ballast',
+        text: 'Re-triggered (acknowledged → triggered): no progress for 30m',
+        data: { from: 'acknowledged', to: 'triggered', retrigger: true },
+      },
+    ]);
+    // Acknowledging again is the ordinary move.
+    const again = acknowledge(r.incident, at(32), 'alice');
+    expect(again).toMatchObject({
+      changed: true,
+      incident: { state: 'acknowledged', milestones: { acknowledgedAt: at(1) } },
+    });
+  });
+
+  it('is not a move people make, and only an acknowledged incident re-triggers', () => {
+    expect(allowedMoves('acknowledged')).not.toContain('triggered');
+    expect('error' in retrigger(incident('investigating'), at(5), 'x')).toBe(true);
   });
 });

@@ -261,3 +261,56 @@ export function correctMilestone(
 function iso(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+
+// ── acknowledgement and its timeout ───────────────────────────────────────
+
+/** What acknowledging does: a move, nothing (already acknowledged), or a refusal with the allowed moves. */
+export type AckOutcome =
+  | { incident: Incident; entries: NewTimelineEntry[]; changed: boolean }
+  | { error: MoveError };
+
+/**
+ * Acknowledges an incident: triggered → acknowledged as an ordinary move; an
+ * incident already acknowledged stays as it is (two responders pressing at
+ * once both succeed); from any other state the move is refused like any
+ * impossible move. Every acknowledge path (API, CLI, UI, signed link, Events
+ * v2) comes through here, so they agree.
+ */
+export function acknowledge(incident: Incident, at: number, actor: string): AckOutcome {
+  if (incident.state === 'acknowledged') return { incident, entries: [], changed: false };
+  const r = move(incident, 'acknowledged', at, actor);
+  return 'error' in r ? r : { ...r, changed: true };
+}
+
+/**
+ * An acknowledgement that saw no progress for the policy's ack timeout:
+ * acknowledged → triggered, as PagerDuty re-triggers, so paging starts over
+ * from the first step and acknowledging again is the ordinary move. Only
+ * Ballast makes this move (it is not among `allowedMoves`: a person who
+ * wants more hands escalates). `acknowledgedAt` keeps the first
+ * acknowledgement, which is what time to acknowledge measures. The entry's
+ * `data.retrigger` marks where paging restarts.
+ */
+export function retrigger(incident: Incident, at: number, reason: string): MoveResult {
+  if (incident.state !== 'acknowledged') {
+    const allowed = allowedMoves(incident.state);
+    return {
+      error: {
+        allowed,
+        message: `incident ${incident.id} is ${incident.state}: only an acknowledged incident re-triggers`,
+      },
+    };
+  }
+  return {
+    incident: { ...incident, state: 'triggered', updatedAt: at },
+    entries: [
+      {
+        at,
+        kind: 'state',
+        actor: 'ballast',
+        text: `Re-triggered (acknowledged → triggered): ${reason}`,
+        data: { from: 'acknowledged', to: 'triggered', retrigger: true },
+      },
+    ],
+  };
+}

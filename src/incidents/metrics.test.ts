@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { OnCall } from '../oncall/types.ts';
-import { MINUTE_MS } from '../slo/model.ts';
+import { MINUTE_MS } from '../slo/index.ts';
 import {
   type DurationStats,
   incidentMetrics,
   isOffHours,
   type MetricsQuery,
   type PageRecord,
+  type ShiftRecord,
 } from './metrics.ts';
 import type { Incident, IncidentState, Milestones, Severity } from './types.ts';
 
@@ -154,8 +154,8 @@ describe('incidentMetrics: durations and counts', () => {
   });
 });
 
-function shift(user: string, start: string, end: string, schedule = 'primary'): OnCall {
-  return { user, schedule, source: { kind: 'layer', layer: 'weekly' }, start: utc(start), end: utc(end) };
+function shift(user: string, start: string, end: string, schedule = 'primary'): ShiftRecord {
+  return { user, schedule, start: utc(start), end: utc(end) };
 }
 
 function page(incidentId: number, user: string, when: string, acknowledgedAfterMin?: number): PageRecord {
@@ -165,7 +165,7 @@ function page(incidentId: number, user: string, when: string, acknowledgedAfterM
   return p;
 }
 
-const SHIFTS: OnCall[] = [
+const SHIFTS: ShiftRecord[] = [
   shift('dave', '2026-02-16T08:00:00', '2026-02-23T08:00:00'),
   shift('alice', '2026-03-16T08:00:00', '2026-03-23T08:00:00'),
   shift('bob', '2026-03-23T08:00:00', '2026-03-30T07:00:00'),
@@ -225,6 +225,36 @@ describe('incidentMetrics: pages per shift', () => {
       ['carol', 2],
     ]);
     expect(m.pages.perShift).toBe(4 / 3);
+  });
+
+  it('keeps only the shift rows of the given users (a team) and schedules (paging for a service)', () => {
+    const shifts = [...SHIFTS, shift('alice', '2026-03-23T08:00:00', '2026-03-30T07:00:00', 'db')];
+    const team = incidentMetrics(INCIDENTS, PAGES, shifts, {
+      ...BASE_QUERY,
+      shiftUsers: new Set(['alice', 'carol']),
+    });
+    expect(team.pages.shifts.map((s) => [s.user, s.schedule])).toEqual([
+      ['alice', 'primary'],
+      ['alice', 'db'],
+      ['carol', 'primary'],
+    ]);
+    // Bob's pages had no row of the team: they count as outside shifts.
+    expect(team.pages.outsideShifts).toBe(4);
+    const service = incidentMetrics(INCIDENTS, PAGES, shifts, {
+      ...BASE_QUERY,
+      shiftSchedules: new Set(['db']),
+    });
+    expect(service.pages.shifts.map((s) => [s.user, s.schedule])).toEqual([['alice', 'db']]);
+  });
+
+  it('returns one page of shift rows, with totals over all of them', () => {
+    const m = incidentMetrics(INCIDENTS, PAGES, SHIFTS, {
+      ...BASE_QUERY,
+      shiftPage: { offset: 1, limit: 1 },
+    });
+    expect(m.pages.shifts.map((s) => s.user)).toEqual(['bob']);
+    expect(m.pages.shiftCount).toBe(3);
+    expect(m.pages.perShift).toBe(2);
   });
 
   it('has no pages per shift without shifts', () => {

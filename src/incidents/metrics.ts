@@ -6,8 +6,16 @@
  * loads incidents, pages and shifts.
  */
 import { DateTime } from 'luxon';
-import type { OnCall } from '../oncall/types.ts';
 import type { Incident, Milestones, Severity } from './types.ts';
+
+/** One on-call shift (what the on-call module's `shifts()` returns, in the terms metrics need). */
+export interface ShiftRecord {
+  user: string;
+  schedule: string;
+  /** Epoch ms, [start, end). */
+  start: number;
+  end: number;
+}
 
 /** One page sent to one person for one incident. */
 export interface PageRecord {
@@ -35,6 +43,15 @@ export interface MetricsQuery {
   userTimeZones?: Record<string, string>;
   /** Schedules' zones (Schedule.timeZone): off-hours of the shift, for users with no zone. */
   scheduleTimeZones?: Record<string, string>;
+  /**
+   * Which shifts are rows of the answer when a service or team is asked for:
+   * shifts of these users (a team's members) and/or of these schedules (the
+   * ones paging for the service). Undefined: every shift given.
+   */
+  shiftUsers?: ReadonlySet<string>;
+  shiftSchedules?: ReadonlySet<string>;
+  /** The page of shift rows to return (totals always cover every row). Default: all. */
+  shiftPage?: { offset: number; limit: number };
 }
 
 /** A duration metric over the incidents that have both milestones. */
@@ -82,8 +99,10 @@ export interface IncidentMetrics {
     outsideShifts: number;
     /** Mean pages per shift in the period (shifts without pages count); null without shifts. */
     perShift: number | null;
-    /** Shifts overlapping the period, by start. */
+    /** Shift rows overlapping the period (of the team/service when asked), by start: `shiftPage` of them. */
     shifts: ShiftPages[];
+    /** Every shift row, before paging them. */
+    shiftCount: number;
   };
 }
 
@@ -99,7 +118,7 @@ const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 export function incidentMetrics(
   incidents: readonly Incident[],
   pages: readonly PageRecord[],
-  shifts: readonly OnCall[],
+  shifts: readonly ShiftRecord[],
   query: MetricsQuery,
 ): IncidentMetrics {
   const ofScope = scopeFilter(query);
@@ -173,11 +192,17 @@ function nearestRank(sorted: readonly number[], p: number): number | null {
 
 function pageLoad(
   pages: readonly PageRecord[],
-  shifts: readonly OnCall[],
+  shifts: readonly ShiftRecord[],
   query: MetricsQuery,
 ): IncidentMetrics['pages'] {
   const inPeriod = shifts
-    .filter((s) => s.start < query.to && s.end > query.from)
+    .filter(
+      (s) =>
+        s.start < query.to &&
+        s.end > query.from &&
+        (query.shiftUsers === undefined || query.shiftUsers.has(s.user)) &&
+        (query.shiftSchedules === undefined || query.shiftSchedules.has(s.schedule)),
+    )
     .sort(
       (a, b) => a.start - b.start || a.schedule.localeCompare(b.schedule) || a.user.localeCompare(b.user),
     );
@@ -214,7 +239,10 @@ function pageLoad(
     offHours,
     outsideShifts,
     perShift: rows.length === 0 ? null : rows.reduce((sum, r) => sum + r.pages, 0) / rows.length,
-    shifts: rows,
+    shifts: query.shiftPage
+      ? rows.slice(query.shiftPage.offset, query.shiftPage.offset + query.shiftPage.limit)
+      : rows,
+    shiftCount: rows.length,
   };
 }
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, CheckStatus } from '../checks/types.ts';
-import { MINUTE_MS } from '../slo/model.ts';
+import type { CheckResult, CheckStatus } from '../checks/index.ts';
+import { MINUTE_MS } from '../slo/index.ts';
 import { correctMilestone, move, type NewTimelineEntry } from './lifecycle.ts';
 import { humanDuration, type PostmortemEvidence, postmortemMarkdown } from './postmortem.ts';
 import type { AlertRecord, Incident, IncidentState, TimelineEntry } from './types.ts';

@@ -6,7 +6,7 @@
  * as visible placeholders, so a draft never passes for a finished document.
  * Pure: evidence in, text out (times in UTC, so the text is the same for every reader).
  */
-import type { CheckResult, CheckStatus } from '../checks/types.ts';
+import type { CheckResult, CheckStatus } from '../checks/index.ts';
 import { MILESTONE_LABELS, MILESTONE_ORDER } from './lifecycle.ts';
 import type { PageRecord } from './metrics.ts';
 import type { AlertRecord, Incident, Task, TimelineEntry } from './types.ts';

@@ -1,23 +1,25 @@
 /**
- * The server's incidents: every alert event (Alertmanager, Events v2, the SLO
- * engine, checks) is stored first, then applied: a trigger joins an incident
- * (grouping) or opens one (routing), an acknowledge acknowledges it, a
- * resolve is put on its timeline and resolves it once all its alerts are
- * resolved. People declare, move and annotate incidents through the same
- * service, so every change lands on the timeline.
+ * The server's incidents. Every alert event (Alertmanager, Events v2, the SLO
+ * engine, checks) is stored first (the intake answers 2xx only then), then
+ * applied in a second transaction that also marks it applied, so a crash or
+ * a failure in between leaves it pending: `recover()` at start-up, a later
+ * sweep, or the sender's replay of the same event applies it, exactly once.
+ * People declare, move and annotate incidents through the same service, so
+ * every change lands on the timeline in the transaction that makes it.
  */
 import { createHash } from 'node:crypto';
-import type { AlertTransition } from '../slo/model.ts';
-import type { Store } from '../store/types.ts';
+import type { AlertTransition } from '../slo/index.ts';
+import { type ApplyContext, applyAlert, fileEntries, pagesAnswered, RoutingNeeded } from './apply-alert.ts';
+import { DEFAULT_GROUPING, type GroupingRules, type RoutingFallback, type RoutingRule } from './grouping.ts';
 import {
-  chooseIncident,
-  DEFAULT_GROUPING,
-  type GroupingCandidate,
-  type GroupingRules,
-  type RoutingRule,
-  route,
-} from './grouping.ts';
-import { ACTIVE_STATES, type MoveError, move, type NewTimelineEntry } from './lifecycle.ts';
+  acknowledge,
+  type MoveError,
+  move,
+  type NewTimelineEntry,
+  retrigger as retriggerMove,
+} from './lifecycle.ts';
+import { type MergeError, planMerge } from './merge.ts';
+import type { IncidentRepo, IncidentStore, PendingAlertEvent } from './ports.ts';
 import type {
   AlertRecord,
   Incident,
@@ -28,20 +30,31 @@ import type {
 } from './types.ts';
 
 export interface IncidentServiceOptions {
-  store: Store;
+  store: IncidentStore;
   now: () => number;
   grouping?: GroupingRules;
   routing?: RoutingRule[];
-  /** More routing rules, read for each new incident (escalation policies' `routes`), after `routing`. */
+  /** More routing rules, read for each event applied (escalation policies' `routes`), after `routing`. */
   routingFrom?: () => Promise<RoutingRule[]>;
-  /** Told about every incident that was opened or changed (the bus, SSE). */
+  /**
+   * What the event's integration routes to when no rule says otherwise. Read
+   * per event from the event itself, so an event applied at recovery is routed
+   * exactly as it would have been at intake.
+   */
+  fallbackFor?: (alert: IncomingAlert) => Promise<RoutingFallback>;
+  /** Told about every incident that was opened or changed (the bus, SSE), after the change committed. */
   onChange?: (incident: Incident, entries: TimelineEntry[]) => void;
+  /** Runs once an event is stored and before it is applied: the crash window, for tests to open. */
+  afterIngest?: (eventKey: string) => void | Promise<void>;
   log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 }
 
 export interface IntakeOutcome {
   record: AlertRecord;
+  /** The same event was stored before (a replay). */
   duplicate: boolean;
+  /** The event is stored but could not be applied yet (logged; a later sweep retries it). */
+  pending: boolean;
   incident?: Incident;
 }
 
@@ -52,6 +65,35 @@ export interface Declaration {
   actor: string;
   summary?: string;
 }
+
+/** A refused change, in the terms of an HTTP answer. */
+export interface ChangeError {
+  status: 400 | 404 | 409;
+  message: string;
+  allowed?: IncidentState[];
+}
+
+type Changed = { incident: Incident; entries: TimelineEntry[] };
+
+/** Another writer (another replica) changed the incident between our read and our write. */
+class ConcurrentChange extends Error {}
+
+/** Optimistic writes are retried this often before the conflict is reported. */
+const MAX_ATTEMPTS = 3;
+/** Pending events applied per sweep step (the log is scanned oldest first). */
+const RECOVERY_BATCH = 200;
+
+/** States whose move means someone answered: outstanding pages count as acknowledged. */
+const ANSWERING: ReadonlySet<IncidentState> = new Set([
+  'acknowledged',
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'closed',
+]);
+
+const conflict = (e: MoveError): ChangeError => ({ status: 409, message: e.message, allowed: e.allowed });
 
 export class IncidentService {
   readonly #opts: IncidentServiceOptions;
@@ -70,19 +112,95 @@ export class IncidentService {
 
   /**
    * Stores an alert event (durably: the caller answers 2xx only after this
-   * resolves) and applies it. A replay changes nothing.
+   * resolves) and applies it, with any earlier event of the same dedup key
+   * that is still pending, oldest first. A replay of an applied event changes
+   * nothing; a replay of a pending one applies it.
    */
-  intake(
-    alert: IncomingAlert,
-    eventKey: string,
-    fallback: { service?: string; escalationPolicy?: string } = {},
-  ): Promise<IntakeOutcome> {
+  intake(alert: IncomingAlert, eventKey: string): Promise<IntakeOutcome> {
     return this.#serial(async () => {
-      const { record, duplicate } = await this.#opts.store.ingestAlert(alert, eventKey);
-      if (duplicate) return { record, duplicate };
-      const incident = await this.#apply(alert, record, fallback);
-      return incident ? { record, duplicate, incident } : { record, duplicate };
+      const { store } = this.#opts;
+      const { record, duplicate, event } = await store.ingestAlert(alert, eventKey);
+      if (duplicate && event.applied) return { record, duplicate, pending: false };
+      await this.#opts.afterIngest?.(eventKey);
+      let outcome: IntakeOutcome = { record, duplicate, pending: true };
+      for (const p of await store.pendingAlertEvents({ dedupKey: alert.dedupKey, limit: RECOVERY_BATCH })) {
+        const r = await this.#applyPending(p);
+        // A later event must not overtake an earlier one that failed: both wait for the sweep.
+        if (r === 'failed') break;
+        if (p.id !== event.id) continue;
+        outcome = {
+          record,
+          duplicate,
+          pending: false,
+          ...(typeof r === 'object' && r.incident ? { incident: r.incident } : {}),
+        };
+      }
+      // Applied meanwhile by another replica: not pending, nothing for us to report.
+      if (outcome.pending && !(await this.#isPending(event.id, alert.dedupKey))) outcome.pending = false;
+      return outcome;
     });
+  }
+
+  /**
+   * Applies every stored event that was not applied (a crash between storing
+   * and applying, or an apply that failed), oldest first. Returns how many
+   * were applied; an event that fails again stays pending and stops the sweep
+   * (later events of its key must not overtake it).
+   */
+  recover(): Promise<number> {
+    return this.#serial(async () => {
+      let applied = 0;
+      for (;;) {
+        const batch = await this.#opts.store.pendingAlertEvents({ limit: RECOVERY_BATCH });
+        if (batch.length === 0) return applied;
+        for (const p of batch) {
+          const r = await this.#applyPending(p);
+          if (r === 'failed') return applied;
+          if (r !== 'skipped') applied++;
+        }
+        if (batch.length < RECOVERY_BATCH) return applied;
+      }
+    });
+  }
+
+  async #isPending(eventId: number, dedupKey: string): Promise<boolean> {
+    const pending = await this.#opts.store.pendingAlertEvents({ dedupKey, limit: RECOVERY_BATCH });
+    return pending.some((p) => p.id === eventId);
+  }
+
+  /** One pending event in its own transaction; 'skipped' when someone else claimed it first. */
+  async #applyPending(p: PendingAlertEvent): Promise<{ incident?: Incident } | 'skipped' | 'failed'> {
+    const { store, now } = this.#opts;
+    try {
+      const attempt = (routing?: ApplyContext['routing']) => {
+        const at = now();
+        return store.incidentTransaction(async (tx) => {
+          if (!(await tx.claimAlertEvent(p.id, at))) return 'skipped' as const;
+          const grouping = this.#opts.grouping ?? DEFAULT_GROUPING;
+          return applyAlert({ repo: tx, at, grouping, ...(routing ? { routing } : {}) }, p.alert);
+        });
+      };
+      // Most events join an incident: routing (spec documents, the integration) is read only for a new one.
+      const r = await attempt().catch(async (err: unknown) => {
+        if (!(err instanceof RoutingNeeded)) throw err;
+        return attempt(await this.#routingFor(p.alert));
+      });
+      if (r === 'skipped') return r;
+      if (r.incident) this.#opts.onChange?.(r.incident, r.entries);
+      return r.incident ? { incident: r.incident } : {};
+    } catch (err) {
+      this.#opts.log?.(
+        'error',
+        `alert event ${p.id} (${p.alert.dedupKey}) is stored but could not be applied`,
+        err,
+      );
+      return 'failed';
+    }
+  }
+
+  async #routingFor(alert: IncomingAlert): Promise<NonNullable<ApplyContext['routing']>> {
+    const rules = [...(this.#opts.routing ?? []), ...((await this.#opts.routingFrom?.()) ?? [])];
+    return { rules, fallback: (await this.#opts.fallbackFor?.(alert)) ?? {} };
   }
 
   /** An SLO or check alert transition from the bus, as an incoming alert. */
@@ -105,180 +223,142 @@ export class IncidentService {
       startsAt: t.at,
       receivedAt: this.#opts.now(),
     };
+    // The key depends on the transition only, so re-taking the same transition at start-up is a replay.
     const eventKey = createHash('sha256')
       .update(JSON.stringify([alert.dedupKey, t.from, t.to, t.at]))
       .digest('base64url');
     return this.intake(alert, eventKey);
   }
 
-  async #apply(
-    alert: IncomingAlert,
-    record: AlertRecord,
-    fallback: { service?: string; escalationPolicy?: string },
-  ): Promise<Incident | undefined> {
-    const { store, now } = this.#opts;
-    const at = now();
-    // An alert already on an incident (this episode) goes to it directly: no scan of every open incident.
-    const linked = record.incidentId !== undefined ? await store.getIncident(record.incidentId) : undefined;
-    const candidates = linked ? [] : await this.#candidates();
-    const decision: ReturnType<typeof chooseIncident> = linked
-      ? { kind: 'existing', incidentId: linked.id, reason: 'dedup', reopen: false }
-      : chooseIncident(alert, candidates, this.#opts.grouping ?? DEFAULT_GROUPING, at);
-    if (decision.kind === 'none') return undefined;
-    const actor = alert.integration ? `integration:${alert.origin}` : 'ballast';
-    if (decision.kind === 'new') {
-      const rules = [...(this.#opts.routing ?? []), ...((await this.#opts.routingFrom?.()) ?? [])];
-      const r = route(alert, rules, fallback);
-      const incident = await store.createIncident({
-        title: alert.summary,
-        state: 'triggered',
-        severity: r.severity,
-        urgency: r.urgency,
-        ...(r.service !== undefined ? { service: r.service } : {}),
-        services: r.service !== undefined ? [r.service] : [],
-        ...(r.escalationPolicy !== undefined ? { escalationPolicy: r.escalationPolicy } : {}),
-        createdAt: at,
-        updatedAt: at,
-        milestones: {
-          impactStartedAt: Math.min(alert.startsAt, alert.receivedAt),
-          detectedAt: alert.receivedAt,
-        },
-        roles: {},
-        impact: {},
-        tasks: [],
-        publicUpdates: [],
-      });
-      await store.linkAlert(record.id, incident.id);
-      const entries = await this.#record(incident, [
-        {
-          at,
-          kind: 'alert-firing',
-          actor,
-          text: `alert fired: ${alert.summary}`,
-          data: alertData(alert, r.rule),
-        },
-      ]);
-      this.#opts.onChange?.(incident, entries);
-      return incident;
-    }
-    const candidate = candidates.find((c) => c.incident.id === decision.incidentId);
-    let incident = linked ?? candidate?.incident ?? (await store.getIncident(decision.incidentId));
-    if (!incident) return undefined;
-    if (record.incidentId !== incident.id && alert.action === 'trigger')
-      await store.linkAlert(record.id, incident.id);
-    const entries: NewTimelineEntry[] = [];
-    if (alert.action === 'trigger') {
-      // A repeat of a firing alert (Alertmanager resends its groups) is not news for the timeline.
-      if (!linked)
-        entries.push({
-          at,
-          kind: 'alert-firing',
-          actor,
-          text: `alert fired: ${alert.summary}`,
-          data: alertData(alert),
-        });
-      if (alert.service && !incident.services.includes(alert.service))
-        incident = { ...incident, services: [...incident.services, alert.service] };
-      if (decision.reopen) incident = this.#moved(incident, 'investigating', at, actor, entries);
-    } else if (alert.action === 'acknowledge') {
-      if (incident.state === 'triggered')
-        incident = this.#moved(incident, 'acknowledged', at, actor, entries);
-    } else if (record.resolvedAt === alert.receivedAt) {
-      // (Resolved before this event: a repeat, nothing new for the timeline.)
-      entries.push({
-        at,
-        kind: 'alert-resolved',
-        actor,
-        text: `alert resolved: ${alert.summary || record.summary}`,
-        data: alertData(alert),
-      });
-      const open = (await store.listAlerts({ incidentId: incident.id, limit: 1000 })).filter(
-        (a) => a.status !== 'resolved',
-      );
-      if (open.length === 0 && (ACTIVE_STATES as readonly IncidentState[]).includes(incident.state))
-        incident = this.#moved(incident, 'resolved', at, 'ballast', entries, 'all alerts resolved');
-    }
-    const saved = (await store.updateIncident({ ...incident, updatedAt: at })) ?? incident;
-    const recorded = await this.#record(saved, entries);
-    this.#opts.onChange?.(saved, recorded);
-    return saved;
-  }
-
-  /** Moves `incident` (collecting the timeline entries); an impossible move leaves it as it was. */
-  #moved(
-    incident: Incident,
-    to: IncidentState,
-    at: number,
-    actor: string,
-    entries: NewTimelineEntry[],
-    why?: string,
-  ): Incident {
-    const r = move(incident, to, at, actor);
-    if ('error' in r) return incident;
-    for (const e of r.entries) entries.push(why ? { ...e, text: `${e.text} (${why})` } : e);
-    return r.incident;
-  }
-
-  async #candidates(): Promise<GroupingCandidate[]> {
-    const { store } = this.#opts;
-    const incidents = await store.listIncidents({ states: [...ACTIVE_STATES, 'resolved'], limit: 200 });
-    return Promise.all(
-      incidents.map(async (incident) => ({
-        incident,
-        alerts: await store.listAlerts({ incidentId: incident.id, limit: 200 }),
-      })),
-    );
-  }
-
-  async #record(incident: Incident, entries: NewTimelineEntry[]): Promise<TimelineEntry[]> {
-    const out: TimelineEntry[] = [];
-    for (const e of entries)
-      out.push(await this.#opts.store.addTimelineEntry({ ...e, incidentId: incident.id }));
-    return out;
-  }
-
   /** Declares an incident by hand: whoever declares is working on it (investigating). */
   declare(d: Declaration): Promise<Incident> {
     return this.#serial(async () => {
       const at = this.#opts.now();
-      const incident = await this.#opts.store.createIncident({
-        title: d.title,
-        state: 'investigating',
-        severity: d.severity,
-        urgency: 'high',
-        ...(d.service !== undefined ? { service: d.service } : {}),
-        services: d.service !== undefined ? [d.service] : [],
-        createdAt: at,
-        updatedAt: at,
-        milestones: { detectedAt: at, acknowledgedAt: at },
-        roles: { commander: d.actor },
-        impact: {},
-        tasks: [],
-        declaredBy: d.actor,
-        publicUpdates: [],
+      const { incident, entries } = await this.#opts.store.incidentTransaction(async (tx) => {
+        const incident = await tx.createIncident({
+          title: d.title,
+          state: 'investigating',
+          severity: d.severity,
+          urgency: 'high',
+          ...(d.service !== undefined ? { service: d.service } : {}),
+          services: d.service !== undefined ? [d.service] : [],
+          createdAt: at,
+          updatedAt: at,
+          milestones: { detectedAt: at, acknowledgedAt: at },
+          roles: { commander: d.actor },
+          impact: {},
+          tasks: [],
+          declaredBy: d.actor,
+          publicUpdates: [],
+        });
+        const entries = await fileEntries(tx, incident.id, [
+          {
+            at,
+            kind: 'state',
+            actor: d.actor,
+            text: `declared by ${d.actor}${d.summary ? `: ${d.summary}` : ''}`,
+            data: { to: 'investigating' },
+          },
+        ]);
+        return { incident, entries };
       });
-      const entries = await this.#record(incident, [
-        {
-          at,
-          kind: 'state',
-          actor: d.actor,
-          text: `declared by ${d.actor}${d.summary ? `: ${d.summary}` : ''}`,
-          data: { to: 'investigating' },
-        },
-      ]);
       this.#opts.onChange?.(incident, entries);
       return incident;
     });
   }
 
-  /** Moves an incident; the error lists the allowed moves (a 409 for the API). Undefined: no such incident. */
+  /**
+   * Moves an incident. Acknowledging goes through `acknowledge`, merging
+   * through `merge`; a move that means someone answered marks the pages sent
+   * so far acknowledged. Undefined: no such incident.
+   */
   transition(
     id: number,
     to: IncidentState,
     actor: string,
     opts: { mergedInto?: number } = {},
-  ): Promise<{ incident: Incident } | { error: MoveError } | undefined> {
-    return this.change(id, (incident, at) => move(incident, to, at, actor, opts));
+  ): Promise<Changed | { error: ChangeError } | undefined> {
+    if (to === 'acknowledged') return this.acknowledge(id, actor);
+    if (to === 'merged') {
+      if (opts.mergedInto === undefined)
+        return Promise.resolve({
+          error: {
+            status: 400,
+            message: 'merging needs mergedInto: the number of the incident to merge into',
+          },
+        });
+      return this.merge(id, opts.mergedInto, actor);
+    }
+    return this.#mutate<ChangeError>(id, async (tx, incident, at) => {
+      const r = move(incident, to, at, actor);
+      if ('error' in r) return { error: conflict(r.error) };
+      const answered = ANSWERING.has(to) ? await pagesAnswered(tx, id, at, actor) : [];
+      return { incident: r.incident, entries: [...r.entries, ...answered] };
+    });
+  }
+
+  /**
+   * The one way to acknowledge (API, CLI, UI, signed link): triggered →
+   * acknowledged, or nothing when already acknowledged; outstanding pages
+   * (to `user` only, for a link signed for them) count as acknowledged.
+   */
+  acknowledge(
+    id: number,
+    actor: string,
+    opts: { user?: string } = {},
+  ): Promise<(Changed & { changed: boolean }) | { error: ChangeError } | undefined> {
+    let changed = false;
+    return this.#mutate<ChangeError>(id, async (tx, incident, at) => {
+      const r = acknowledge(incident, at, actor);
+      if ('error' in r) return { error: conflict(r.error) };
+      changed = r.changed;
+      return {
+        incident: r.incident,
+        entries: [...r.entries, ...(await pagesAnswered(tx, id, at, actor, opts.user))],
+      };
+    }).then((r) => (r && !('error' in r) ? { ...r, changed } : r));
+  }
+
+  /** Ballast's acknowledgement timeout: acknowledged → triggered, paging starts over. */
+  retrigger(id: number, reason: string): Promise<Changed | { error: ChangeError } | undefined> {
+    return this.#mutate<ChangeError>(id, async (_tx, incident, at) => {
+      const r = retriggerMove(incident, at, reason);
+      return 'error' in r ? { error: conflict(r.error) } : r;
+    });
+  }
+
+  /**
+   * Merges incident `id` into `into`: `id` ends merged, its alerts move to
+   * `into` (so their later resolves reach it), and both timelines say so.
+   */
+  merge(id: number, into: number, actor: string): Promise<Changed | { error: ChangeError } | undefined> {
+    return this.#serial(async () => {
+      const at = this.#opts.now();
+      type Merged = { source: Changed; target: Changed };
+      const r = await this.#opts.store.incidentTransaction(
+        async (tx): Promise<Merged | { error: ChangeError } | undefined> => {
+          const source = await tx.getIncident(id);
+          if (!source) return undefined;
+          const target = await tx.getIncident(into);
+          const alerts = (await tx.listAlerts({ incidentId: id, limit: 10_000 })).length;
+          const plan = planMerge(source, into, target, at, actor, alerts);
+          if ('error' in plan) return { error: plan.error satisfies MergeError };
+          const savedSource = await tx.updateIncident({ ...plan.source, updatedAt: at }, source.updatedAt);
+          const savedTarget = await tx.updateIncident(plan.target, target?.updatedAt);
+          if (!savedSource || !savedTarget)
+            throw new ConcurrentChange(`incident ${id} or ${into} changed meanwhile`);
+          await tx.relinkAlerts(id, into);
+          return {
+            source: { incident: savedSource, entries: await fileEntries(tx, id, plan.sourceEntries) },
+            target: { incident: savedTarget, entries: await fileEntries(tx, into, plan.targetEntries) },
+          };
+        },
+      );
+      if (!r || 'error' in r) return r;
+      this.#opts.onChange?.(r.source.incident, r.source.entries);
+      this.#opts.onChange?.(r.target.incident, r.target.entries);
+      return r.source;
+    });
   }
 
   /**
@@ -292,42 +372,72 @@ export class IncidentService {
       incident: Incident,
       at: number,
     ) => { incident: Incident; entries: NewTimelineEntry[] } | { error: E },
-  ): Promise<{ incident: Incident; entries: TimelineEntry[] } | { error: E } | undefined> {
+  ): Promise<Changed | { error: E } | undefined> {
+    return this.#mutate(id, async (_tx, incident, at) => fn(incident, at));
+  }
+
+  /** Adds entries to an incident's timeline without changing the incident. Undefined: no such incident. */
+  annotate(id: number, entries: Omit<NewTimelineEntry, 'at'>[]): Promise<TimelineEntry[] | undefined> {
     return this.#serial(async () => {
-      const incident = await this.#opts.store.getIncident(id);
-      if (!incident) return undefined;
       const at = this.#opts.now();
-      const r = fn(incident, at);
-      if ('error' in r) return r;
-      const saved =
-        (await this.#opts.store.updateIncident({ ...r.incident, updatedAt: at }, incident.updatedAt)) ??
-        r.incident;
-      const entries = await this.#record(saved, r.entries);
-      this.#opts.onChange?.(saved, entries);
-      return { incident: saved, entries };
+      const r = await this.#opts.store.incidentTransaction(async (tx) => {
+        const incident = await tx.getIncident(id);
+        if (!incident) return undefined;
+        return {
+          incident,
+          entries: await fileEntries(
+            tx,
+            id,
+            entries.map((e) => ({ at, ...e })),
+          ),
+        };
+      });
+      if (!r) return undefined;
+      this.#opts.onChange?.(r.incident, r.entries);
+      return r.entries;
     });
   }
 
   /** Adds a note to the timeline. Undefined: no such incident. */
-  note(id: number, text: string, actor: string): Promise<TimelineEntry | undefined> {
+  async note(id: number, text: string, actor: string): Promise<TimelineEntry | undefined> {
+    return (await this.annotate(id, [{ kind: 'note', actor, text }]))?.[0];
+  }
+
+  /**
+   * One serial, transactional change of one incident. An optimistic write that
+   * finds the incident changed by another replica starts over (bounded).
+   */
+  #mutate<E>(
+    id: number,
+    fn: (
+      tx: IncidentRepo,
+      incident: Incident,
+      at: number,
+    ) => Promise<{ incident: Incident; entries: NewTimelineEntry[] } | { error: E }>,
+  ): Promise<Changed | { error: E } | undefined> {
     return this.#serial(async () => {
-      const incident = await this.#opts.store.getIncident(id);
-      if (!incident) return undefined;
-      const [entry] = await this.#record(incident, [{ at: this.#opts.now(), kind: 'note', actor, text }]);
-      this.#opts.onChange?.(incident, entry ? [entry] : []);
-      return entry;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await this.#opts.store.incidentTransaction(async (tx) => {
+            const incident = await tx.getIncident(id);
+            if (!incident) return undefined;
+            const at = this.#opts.now();
+            const out = await fn(tx, incident, at);
+            if ('error' in out) return out;
+            if (out.incident === incident && out.entries.length === 0) return { incident, entries: [] };
+            const saved =
+              out.incident === incident
+                ? incident
+                : await tx.updateIncident({ ...out.incident, updatedAt: at }, incident.updatedAt);
+            if (!saved) throw new ConcurrentChange(`incident ${id} changed meanwhile`);
+            return { incident: saved, entries: await fileEntries(tx, id, out.entries) };
+          });
+          if (r && !('error' in r) && r.entries.length > 0) this.#opts.onChange?.(r.incident, r.entries);
+          return r;
+        } catch (err) {
+          if (!(err instanceof ConcurrentChange) || attempt >= MAX_ATTEMPTS) throw err;
+        }
+      }
     });
   }
-}
-
-function alertData(alert: IncomingAlert, rule?: string): Record<string, unknown> {
-  const data: Record<string, unknown> = {
-    dedupKey: alert.dedupKey,
-    origin: alert.origin,
-    severity: alert.severity,
-    labels: alert.labels,
-  };
-  if (alert.service) data.service = alert.service;
-  if (rule) data.routedBy = rule;
-  return data;
 }

@@ -128,10 +128,30 @@ export interface Incident {
   declaredBy?: string;
   /** Markdown, once a postmortem was written. */
   postmortem?: string;
+  /**
+   * Set when a person stored the postmortem (cleared when a draft replaces it):
+   * regenerating the draft would throw their words away, so it needs a force.
+   */
+  postmortemEdit?: { at: number; by: string };
   /** Public updates shown on the status page. */
-  publicUpdates: { at: number; body: string }[];
+  publicUpdates: PublicUpdate[];
 }
 
+/**
+ * A note for the status page. It carries its own title: the incident's title
+ * is written for responders (alert summaries, hostnames) and never published.
+ */
+export interface PublicUpdate {
+  at: number;
+  title: string;
+  body: string;
+}
+
+/**
+ * Check failures and recoveries and SLO alert changes are `alert-firing` and
+ * `alert-resolved` entries like any other alert: their `data.origin` (`check`,
+ * `slo`) and text say where they came from, so they need no kinds of their own.
+ */
 export type TimelineKind =
   | 'alert-firing'
   | 'alert-resolved'
@@ -142,8 +162,7 @@ export type TimelineKind =
   | 'state'
   | 'milestone'
   | 'note'
-  | 'check'
-  | 'slo-alert'
+  | 'merge'
   | 'role'
   | 'task'
   | 'public-update'

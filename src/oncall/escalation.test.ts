@@ -177,6 +177,38 @@ describe('targets', () => {
     ]);
   });
 
+  it('a team target pages every member in the team order, and an unknown team is reported', () => {
+    const teams = new Map([['payments', { name: 'payments', members: ['carol', 'alice', 'dave'] }]]);
+    expect(
+      resolveTargets(
+        [
+          { kind: 'user', name: 'alice' },
+          { kind: 'team', name: 'payments' },
+          { kind: 'team', name: 'nobody-declared-this' },
+        ],
+        T0,
+        [],
+        teams,
+      ),
+    ).toEqual([
+      { kind: 'user', name: 'alice' },
+      { kind: 'user', name: 'carol', via: { team: 'payments' } },
+      { kind: 'user', name: 'dave', via: { team: 'payments' } },
+      { kind: 'unresolved', team: 'nobody-declared-this', reason: 'unknown team' },
+    ]);
+    const step = escalationAt(
+      { steps: [{ targets: [{ kind: 'team', name: 'payments' }], delayMs: MIN }], repeat: 0, name: 'p' },
+      T0,
+      T0,
+      { teams },
+    );
+    expect(step.targets.map((t) => (t.kind === 'user' ? t.name : t.kind))).toEqual([
+      'carol',
+      'alice',
+      'dave',
+    ]);
+  });
+
   it('a person reached directly and through a schedule is paged once', () => {
     const targets = resolveTargets(
       [

@@ -12,17 +12,24 @@
  * (`round × steps + step`).
  */
 import { onCallAt } from './schedule.ts';
-import type { ContactMethod, EscalationPolicy, EscalationTarget, Schedule } from './types.ts';
+import type { ContactMethod, EscalationPolicy, EscalationTarget, Schedule, Team } from './types.ts';
 
-/** A target as paged: a person (directly or as a schedule's on-call), a channel, or a schedule nobody covers. */
+/**
+ * A target as paged: a person (directly, as a schedule's on-call or as a
+ * team member), a channel, or a schedule nobody covers (or a team nobody
+ * declared).
+ */
 export type ResolvedTarget =
-  | { kind: 'user'; name: string; via?: { schedule: string } }
+  | { kind: 'user'; name: string; via?: { schedule: string } | { team: string } }
   | { kind: 'channel'; contact: ContactMethod }
-  | { kind: 'unresolved'; schedule: string; reason: 'nobody on call' | 'unknown schedule' };
+  | { kind: 'unresolved'; schedule: string; reason: 'nobody on call' | 'unknown schedule' }
+  | { kind: 'unresolved'; team: string; reason: 'unknown team' };
 
 export interface EscalationContext {
   /** Schedules that step targets may name (by `name`). */
   schedules?: ReadonlyMap<string, Schedule> | readonly Schedule[];
+  /** Teams that step targets may name. */
+  teams?: ReadonlyMap<string, Team>;
   /** When the page was acknowledged: escalation stops there. */
   acknowledgedAt?: number;
 }
@@ -139,7 +146,7 @@ export function escalationAt(
     round,
     ordinal,
     firedAt: fired,
-    targets: resolveTargets(policy.steps[step]?.targets ?? [], fired, context.schedules),
+    targets: resolveTargets(policy.steps[step]?.targets ?? [], fired, context.schedules, context.teams),
     exhausted,
     acknowledged: acked,
   };
@@ -176,7 +183,7 @@ export function dueNotifications(
       round,
       ordinal,
       at,
-      targets: resolveTargets(policy.steps[step]?.targets ?? [], at, context.schedules),
+      targets: resolveTargets(policy.steps[step]?.targets ?? [], at, context.schedules, context.teams),
     });
   }
   return out;
@@ -209,28 +216,34 @@ export function ackTimeoutDue(
 
 /**
  * Targets as paged at instant `at`: users as named, schedules as whoever is on
- * call then, channels as given. A person reached twice (directly and through a
- * schedule) is paged once, as first listed.
+ * call then, teams as every member (in the team's order), channels as given.
+ * A person reached twice (directly, through a schedule or a team) is paged
+ * once, as first listed.
  */
 export function resolveTargets(
   targets: readonly EscalationTarget[],
   at: number,
   schedules: EscalationContext['schedules'] = [],
+  teams: EscalationContext['teams'] = new Map(),
 ): ResolvedTarget[] {
   const out: ResolvedTarget[] = [];
   const users = new Set<string>();
-  const addUser = (name: string, via?: string) => {
+  const addUser = (name: string, via?: { schedule: string } | { team: string }) => {
     if (users.has(name)) return;
     users.add(name);
-    out.push(via === undefined ? { kind: 'user', name } : { kind: 'user', name, via: { schedule: via } });
+    out.push(via === undefined ? { kind: 'user', name } : { kind: 'user', name, via });
   };
   for (const target of targets) {
     if (target.kind === 'user') addUser(target.name);
     else if (target.kind === 'channel') out.push({ kind: 'channel', contact: target.contact });
-    else {
+    else if (target.kind === 'team') {
+      const team = teams.get(target.name);
+      if (!team) out.push({ kind: 'unresolved', team: target.name, reason: 'unknown team' });
+      else for (const member of team.members) addUser(member, { team: team.name });
+    } else {
       const schedule = findSchedule(schedules, target.name);
       const onCall = schedule && onCallAt(schedule, at);
-      if (onCall) addUser(onCall.user, target.name);
+      if (onCall) addUser(onCall.user, { schedule: target.name });
       else
         out.push({
           kind: 'unresolved',

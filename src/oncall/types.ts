@@ -20,8 +20,15 @@ export interface User {
   contacts: ContactMethod[];
 }
 
+/**
+ * A team: its members (users). A service belongs to a team through the
+ * OpenSLO Service label `team: NAME`, which is how incident metrics and status
+ * pages find a team's services; a `{team: NAME}` escalation target pages every
+ * member.
+ */
 export interface Team {
   name: string;
+  displayName?: string;
   members: string[];
 }
 
@@ -97,6 +104,8 @@ export interface EscalationStep {
 export type EscalationTarget =
   | { kind: 'user'; name: string }
   | { kind: 'schedule'; name: string }
+  /** Every member of a team (use a schedule to page one person of a rotation). */
+  | { kind: 'team'; name: string }
   /** A channel (e.g. a team's Slack webhook) paged as such. */
   | { kind: 'channel'; contact: ContactMethod };
 

@@ -5,9 +5,7 @@
  * started and when it was resolved (from the same history the SLO charts use).
  */
 import type { CheckResult } from '../checks/index.ts';
-import type { PageRecord } from '../incidents/metrics.ts';
-import type { PostmortemEvidence, SloImpact } from '../incidents/postmortem.ts';
-import type { Incident } from '../incidents/types.ts';
+import type { Incident, PageRecord, PostmortemEvidence, SloImpact } from '../incidents/index.ts';
 import type { ServerContext } from './context.ts';
 import { readHistory } from './history.ts';
 

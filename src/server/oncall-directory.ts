@@ -1,22 +1,31 @@
 /**
- * The on-call directory paging reads: users, schedules and escalation
+ * The on-call directory paging reads: users, teams, schedules and escalation
  * policies mapped from the applied spec documents (the same mapping `ballast
  * validate` runs; stored documents already passed it, so problems here are
  * not expected and are skipped).
  */
 
-import type { RoutingRule } from '../incidents/grouping.ts';
+import type { RoutingRule } from '../incidents/index.ts';
 import {
   type EscalationPolicy,
   escalationPolicyFromDocument,
   type Schedule,
   scheduleFromDocument,
+  type Team,
+  teamFromDocument,
   type User,
   userFromDocument,
 } from '../oncall/index.ts';
-import type { OnCallDirectory } from '../oncall/paging.ts';
 import type { LoadedDocument } from '../spec/index.ts';
 import type { Store, StoredDocument } from '../store/types.ts';
+
+/** The people, teams, schedules and policies paging reads (from the applied specs). */
+export interface OnCallDirectory {
+  users: ReadonlyMap<string, User>;
+  teams: ReadonlyMap<string, Team>;
+  schedules: ReadonlyMap<string, Schedule>;
+  policies: ReadonlyMap<string, EscalationPolicy>;
+}
 
 /** A stored document as the mapping functions take it (positions are not kept in the store). */
 function asLoaded(d: StoredDocument): LoadedDocument {
@@ -32,8 +41,9 @@ function asLoaded(d: StoredDocument): LoadedDocument {
 }
 
 export async function readDirectory(store: Store): Promise<OnCallDirectory> {
-  const [userDocs, scheduleDocs, policyDocs] = await Promise.all([
+  const [userDocs, teamDocs, scheduleDocs, policyDocs] = await Promise.all([
     store.listDocuments('User'),
+    store.listDocuments('Team'),
     store.listDocuments('Schedule'),
     store.listDocuments('EscalationPolicy'),
   ]);
@@ -41,6 +51,11 @@ export async function readDirectory(store: Store): Promise<OnCallDirectory> {
   for (const d of userDocs) {
     const u = userFromDocument(asLoaded(d)).value;
     if (u) users.set(u.name, u);
+  }
+  const teams = new Map<string, Team>();
+  for (const d of teamDocs) {
+    const t = teamFromDocument(asLoaded(d)).value;
+    if (t) teams.set(t.name, t);
   }
   const schedules = new Map<string, Schedule>();
   for (const d of scheduleDocs) {
@@ -52,7 +67,7 @@ export async function readDirectory(store: Store): Promise<OnCallDirectory> {
     const p = escalationPolicyFromDocument(asLoaded(d)).value;
     if (p) policies.set(p.name, p);
   }
-  return { users, schedules, policies };
+  return { users, teams, schedules, policies };
 }
 
 /** The routing rules the escalation policies' `routes` declare: policies by name, routes in their order. */

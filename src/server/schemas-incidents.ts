@@ -62,7 +62,10 @@ export const IncidentSchema = z.object({
   mergedInto: z.number().optional(),
   declaredBy: z.string().optional(),
   postmortem: z.string().optional(),
-  publicUpdates: z.array(z.object({ at: z.number(), body: z.string() })),
+  /** Set once a person stored the postmortem: a new draft then needs `force`. */
+  postmortemEdit: z.object({ at: z.number(), by: z.string() }).optional(),
+  /** Each with the title the status page shows (the incident's own title stays internal). */
+  publicUpdates: z.array(z.object({ at: z.number(), title: z.string(), body: z.string() })),
 });
 export type IncidentBody = z.infer<typeof IncidentSchema>;
 
@@ -214,19 +217,48 @@ export const MilestoneCorrectionSchema = z
   })
   .strict();
 
-export const PublicUpdateSchema = z.object({ body: z.string().min(1).max(5_000) }).strict();
+/** A public update; `title` is what the status page calls the incident (required on the first update). */
+export const PublicUpdateSchema = z
+  .object({ title: z.string().trim().min(1).max(200).optional(), body: z.string().min(1).max(5_000) })
+  .strict();
 
 export const PostmortemPutSchema = z.object({ markdown: z.string().min(1).max(1_000_000) }).strict();
 
+/** `force: true` replaces a postmortem a person edited (refused with 409 otherwise). */
+export const PostmortemGenerateSchema = z.object({ force: z.boolean().optional() }).strict();
+
+/** The most shift rows one metrics answer carries; page through more with `shiftOffset`. */
+export const MAX_SHIFT_ROWS = 5_000;
+
 export const IncidentMetricsQuerySchema = z
   .object({
-    from: z.coerce.number().int().optional(),
-    to: z.coerce.number().int().optional(),
-    service: z.string().optional(),
-    team: z.string().optional(),
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+    service: z.string().min(1).optional(),
+    team: z.string().min(1).optional(),
     timeZone: z.string().optional(),
+    shiftOffset: z.coerce.number().int().min(0).optional(),
+    shiftLimit: z.coerce.number().int().min(1).max(MAX_SHIFT_ROWS).optional(),
   })
   .strict();
+
+/** `GET /oncall/shifts`: the shifts of every schedule (or one) in a range of at most 62 days. */
+export const OnCallShiftsQuerySchema = z
+  .object({
+    from: z.coerce.number().int().min(0),
+    to: z.coerce.number().int().min(0),
+    schedule: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const OnCallShiftsSchema = z.array(
+  z.object({
+    schedule: z.string(),
+    timeZone: z.string(),
+    shifts: z.array(z.object({ user: z.string(), start: z.number(), end: z.number(), source: z.string() })),
+  }),
+);
+export type OnCallShiftsBody = z.infer<typeof OnCallShiftsSchema>;
 
 export const MaintenanceCreateSchema = z
   .object({

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDriver } from '../../test/helpers/databases.ts';
+import { migrationsBefore, prepareOldDatabase } from '../../test/helpers/migrations.ts';
 import type {
   AlertRecord,
   Incident,
@@ -9,8 +10,9 @@ import type {
   IncomingAlert,
   Severity,
   TimelineEntry,
-} from '../incidents/types.ts';
-import { type AlertState, applyAlertEvent } from './incidents.ts';
+} from '../incidents/index.ts';
+import { integrationScope } from '../incidents/index.ts';
+import { type AlertState, applyAlertEvent } from './incident-alerts.ts';
 import type { DrizzleStore, OpenStoreOptions } from './index.ts';
 
 const T0 = Date.UTC(2025, 5, 1);
@@ -270,7 +272,8 @@ function fullIncident(title: string): Omit<Incident, 'id'> {
     mergedInto: undefined,
     declaredBy: 'ada',
     postmortem: '# What happened\n\nA bad deploy.',
-    publicUpdates: [{ at: T0 + 1500, body: 'We are investigating.' }],
+    publicUpdates: [{ at: T0 + 1500, title: 'Checkout errors', body: 'We are investigating.' }],
+    postmortemEdit: { at: T0 + 1600, by: 'ada' },
   };
 }
 
@@ -347,7 +350,7 @@ forEachDriver('store: incidents', (h) => {
         event('replay', { startsAt: T0 + 9000, summary: 'changed' }),
       ];
       for (const replay of replays) {
-        expect(await store.ingestAlert(replay, 'replay/trigger')).toStrictEqual({
+        expect(await store.ingestAlert(replay, 'replay/trigger')).toMatchObject({
           record: acked,
           duplicate: true,
         });
@@ -412,7 +415,7 @@ forEachDriver('store: incidents', (h) => {
         event('late', { action: 'resolve', startsAt: T0 + 2000 }),
       ];
       for (const [i, old] of late.entries()) {
-        expect(await store.ingestAlert(old, `late/old-${i}`)).toStrictEqual({
+        expect(await store.ingestAlert(old, `late/old-${i}`)).toMatchObject({
           record: current,
           duplicate: false,
         });
@@ -555,7 +558,10 @@ forEachDriver('store: incidents', (h) => {
         roles: { commander: 'grace' },
         tasks: [],
         mergedInto: target.id,
-        publicUpdates: [...created.publicUpdates, { at: T0 + 9000, body: 'Resolved.' }],
+        publicUpdates: [
+          ...created.publicUpdates,
+          { at: T0 + 9000, title: 'Checkout errors', body: 'Resolved.' },
+        ],
       };
       const updated = await store.updateIncident(changed);
       expect(updated).toStrictEqual(changed);
@@ -720,6 +726,101 @@ forEachDriver('store: incidents', (h) => {
       ).rejects.toThrow();
       expect(await store.listTimeline(created.id + 1_000_000)).toEqual([]);
     });
+  });
+
+  describe('intake log: applied markers and pending events', () => {
+    it('keeps an ingested event pending until one claim marks it applied; a replay says which', async () => {
+      const first = await store.ingestAlert(event('pending-a', { startsAt: T0 }), 'pending-a/1');
+      expect(first.event.applied).toBe(false);
+      const later = await store.ingestAlert(
+        event('pending-a', { action: 'resolve', startsAt: T0 + 5000 }),
+        'pending-a/2',
+      );
+      await store.ingestAlert(event('pending-b', { startsAt: T0 }), 'pending-b/1');
+      const ofA = await store.pendingAlertEvents({ dedupKey: 'pending-a' });
+      expect(ofA.map((p) => p.eventKey)).toEqual(['pending-a/1', 'pending-a/2']);
+      expect(ofA[0]?.alert).toMatchObject({ dedupKey: 'pending-a', action: 'trigger' });
+      const all = (await store.pendingAlertEvents({})).map((p) => p.eventKey);
+      expect(all.indexOf('pending-a/1')).toBeLessThan(all.indexOf('pending-b/1'));
+
+      expect(await store.claimAlertEvent(first.event.id, T0 + 1)).toBe(true);
+      expect(await store.claimAlertEvent(first.event.id, T0 + 2)).toBe(false);
+      const replay = await store.ingestAlert(event('pending-a', { startsAt: T0 }), 'pending-a/1');
+      expect(replay).toMatchObject({ duplicate: true, event: { id: first.event.id, applied: true } });
+      const unapplied = await store.ingestAlert(
+        event('pending-a', { action: 'resolve', startsAt: T0 + 5000 }),
+        'pending-a/2',
+      );
+      expect(unapplied).toMatchObject({ duplicate: true, event: { id: later.event.id, applied: false } });
+      expect((await store.pendingAlertEvents({ dedupKey: 'pending-a' })).map((p) => p.eventKey)).toEqual([
+        'pending-a/2',
+      ]);
+    });
+
+    it('lets one of two concurrent claims of an event through', async () => {
+      const { event: e } = await store.ingestAlert(event('claim-race'), 'claim-race/1');
+      const claims = await Promise.all([
+        store.incidentTransaction((tx) => tx.claimAlertEvent(e.id, T0)),
+        store.incidentTransaction((tx) => tx.claimAlertEvent(e.id, T0)),
+      ]);
+      expect(claims.sort()).toEqual([false, true]);
+    });
+
+    it('rolls a transaction back whole when its work throws: no claim, no incident, no entry', async () => {
+      const { event: e } = await store.ingestAlert(event('rollback'), 'rollback/1');
+      const title = 'rolled back incident';
+      await expect(
+        store.incidentTransaction(async (tx) => {
+          expect(await tx.claimAlertEvent(e.id, T0)).toBe(true);
+          const created = await tx.createIncident(incident(title));
+          await tx.addTimelineEntry({ incidentId: created.id, at: T0, kind: 'note', actor: 'a', text: 'x' });
+          throw new Error('crash in the middle');
+        }),
+      ).rejects.toThrow('crash in the middle');
+      expect((await store.listIncidents({ limit: 1000 })).map((i) => i.title)).not.toContain(title);
+      expect((await store.pendingAlertEvents({ dedupKey: 'rollback' })).map((p) => p.id)).toEqual([e.id]);
+    });
+
+    it('moves every alert of one incident to another (a merge)', async () => {
+      const from = await store.createIncident(incident('merge source'));
+      const to = await store.createIncident(incident('merge target'));
+      for (const key of ['merge-1', 'merge-2']) {
+        const { record } = await store.ingestAlert(event(key), `${key}/1`);
+        await store.linkAlert(record.id, from.id);
+      }
+      expect(await store.relinkAlerts(from.id, to.id)).toBe(2);
+      expect(await store.listAlerts({ incidentId: from.id })).toEqual([]);
+      expect((await store.listAlerts({ incidentId: to.id })).map((a) => a.dedupKey).sort()).toEqual([
+        'merge-1',
+        'merge-2',
+      ]);
+      expect(await store.relinkAlerts(-1, to.id)).toBe(0);
+    });
+  });
+
+  it('upgrades an older database: its events count as applied, Alertmanager keys gain their integration scope', async () => {
+    const { folder, cleanup } = await migrationsBefore('0005_incident_durability_postmortem_edits');
+    try {
+      const options = await h.freshDatabase({ reopenable: true });
+      const body = JSON.stringify(event('am:c0ffee'));
+      await prepareOldDatabase(options, folder, [
+        `insert into alert_events_in (event_key, received_at, origin, integration, dedup_key, action, body)
+         values ('old/1', ${T0}, 'alertmanager', 'cluster-a-key', 'am:c0ffee', 'trigger', '${body}'),
+                ('old/2', ${T0 + 1}, 'events-v2', 'pd-key', 'ev2:pd-key:x', 'trigger', '${body}')`,
+        `insert into alerts (dedup_key, origin, status, summary, severity, labels, first_seen_at, last_seen_at)
+         values ('am:c0ffee', 'alertmanager', 'firing', 'old', 'critical', '{}', ${T0}, ${T0}),
+                ('ev2:pd-key:x', 'events-v2', 'firing', 'old', 'critical', '{}', ${T0}, ${T0})`,
+      ]);
+      const upgraded = await h.open(options);
+      expect(await upgraded.pendingAlertEvents({})).toEqual([]);
+      const scoped = `am:${integrationScope('cluster-a-key')}:c0ffee`;
+      expect(await upgraded.getAlert(scoped)).toMatchObject({ dedupKey: scoped, summary: 'old' });
+      expect(await upgraded.getAlert('am:c0ffee')).toBeUndefined();
+      expect(await upgraded.getAlert('ev2:pd-key:x')).toMatchObject({ summary: 'old' });
+      await upgraded.close();
+    } finally {
+      await cleanup();
+    }
   });
 
   describe('integrations', () => {

@@ -1,276 +1,62 @@
 /**
- * Incidents in the database: the alert intake's durable log and the current
- * state per dedup key, incidents with their timeline, and intake integrations.
+ * Incidents in the database: incidents with their timeline, intake
+ * integrations, and the transaction-scoped view the incident service works
+ * through (see `incident-alerts.ts` for the intake log and alert records).
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type {
-  AlertOrigin,
-  AlertRecord,
-  AlertSeverity,
   Incident,
+  IncidentRepo,
   IncidentState,
-  IncomingAlert,
+  PublicUpdate,
   Severity,
   TimelineEntry,
   TimelineKind,
   Urgency,
-} from '../incidents/types.ts';
+} from '../incidents/index.ts';
 import type { Db } from './db.ts';
-import { alertEventsIn, alerts, incidents, incidentTimeline, integrations } from './schema.ts';
+import { claimAlertEvent, getAlert, linkAlert, listAlerts, relinkAlerts } from './incident-alerts.ts';
+import { acknowledgePages, listMaintenance } from './paging.ts';
+import { isSerial, limitOf, present } from './rows.ts';
+import { incidents, incidentTimeline, integrations } from './schema.ts';
 import type { IntegrationRecord } from './types.ts';
-
-const DEFAULT_LIST_LIMIT = 100;
-
-/** The largest `serial` id; a larger number cannot name a row (and PostgreSQL would reject it). */
-const MAX_SERIAL = 2_147_483_647;
 
 /** Integration keys: 24 random bytes are 32 URL-safe characters, beyond guessing. */
 const INTEGRATION_KEY_BYTES = 24;
 
-// ── alerts ────────────────────────────────────────────────────────────────
-
-/** An alert record's content, without its id. */
-export type AlertState = Omit<AlertRecord, 'id'>;
-
 /**
- * The instant an event is ordered by: when its condition started, but never
- * after Ballast received it. A sender whose clock runs ahead would otherwise
- * stamp a trigger later than the acknowledge or resolve that Ballast stamps
- * with its own clock, and those would look older and be ignored.
+ * An arbitrary constant no other Ballast lock uses: every incident
+ * transaction takes it (`pg_advisory_xact_lock`), so replicas sharing one
+ * PostgreSQL apply alerts one at a time, as one process does, and two
+ * triggers of one service cannot both open an incident.
  */
-export function eventTime(alert: IncomingAlert): number {
-  return Math.min(alert.startsAt, alert.receivedAt);
-}
+const INCIDENT_LOCK_KEY = 7_420_002;
 
-/**
- * What one event makes of a dedup key's alert: the next state, or undefined
- * when the event changes nothing. Pure; the store applies it under a row lock.
- *
- * - No record yet: the event creates one in the status it names (a resolve
- *   for a key never seen, say after Ballast was set up, is stored resolved).
- * - An event older than the record (its time before `lastSeenAt`) changes
- *   nothing: late deliveries never move an alert backwards.
- * - trigger: a firing or acknowledged alert takes the event's summary,
- *   severity, service and labels and stays in its status (a repeated
- *   notification does not undo an acknowledgement). A resolved alert fires
- *   again only for a strictly newer event, and that starts a new episode:
- *   `firstSeenAt` is the new start, `resolvedAt` and `incidentId` are cleared,
- *   so the episode can open an incident of its own. A trigger at the resolved
- *   episode's own time is a repeat of that episode (Alertmanager repeats and
- *   resolves carry the same `startsAt`) and changes nothing.
- * - acknowledge: only a firing alert becomes acknowledged.
- * - resolve: a firing or acknowledged alert becomes resolved; `resolvedAt` is
- *   when Ballast received the resolve, since `startsAt` of an Alertmanager
- *   resolve is still the start of the condition.
- */
-export function applyAlertEvent(
-  current: AlertState | undefined,
-  alert: IncomingAlert,
-): AlertState | undefined {
-  // Refused even when the event is too old to matter: a bad action is a bug upstream.
-  statusOf(alert.action);
-  const at = eventTime(alert);
-  if (current === undefined) return newAlertState(alert, at);
-  if (at < current.lastSeenAt) return undefined;
-  switch (alert.action) {
-    case 'trigger':
-      if (current.status === 'resolved') {
-        return at > current.lastSeenAt ? newAlertState(alert, at) : undefined;
-      }
-      return { ...withoutService(current), ...describedBy(alert), lastSeenAt: at };
-    case 'acknowledge':
-      return current.status === 'firing' ? { ...current, status: 'acknowledged', lastSeenAt: at } : undefined;
-    case 'resolve':
-      return current.status === 'resolved'
-        ? undefined
-        : { ...current, status: 'resolved', lastSeenAt: at, resolvedAt: alert.receivedAt };
-    default:
-      throw new RangeError(`unknown alert action ${JSON.stringify(alert.action)}`);
-  }
-}
-
-/** A record that starts with this event (a first sighting, or a new episode). */
-function newAlertState(alert: IncomingAlert, at: number): AlertState {
-  const status = statusOf(alert.action);
+/** The incident reads and writes of `IncidentService`, bound to one database or transaction. */
+export function incidentRepo(db: Db): IncidentRepo {
   return {
-    ...describedBy(alert),
-    status,
-    firstSeenAt: at,
-    lastSeenAt: at,
-    ...(status === 'resolved' ? { resolvedAt: alert.receivedAt } : {}),
+    getIncident: (id) => getIncident(db, id),
+    listIncidents: (filter) => listIncidents(db, filter),
+    createIncident: (input) => createIncident(db, input),
+    updateIncident: (incident, expected) => updateIncident(db, incident, expected),
+    addTimelineEntry: (entry) => addTimelineEntry(db, entry),
+    getAlert: (dedupKey) => getAlert(db, dedupKey),
+    listAlerts: (filter) => listAlerts(db, filter),
+    linkAlert: (alertId, incidentId) => linkAlert(db, alertId, incidentId),
+    relinkAlerts: (from, to) => relinkAlerts(db, from, to),
+    acknowledgePages: (incidentId, at, user) => acknowledgePages(db, incidentId, at, user),
+    listMaintenance: (filter) => listMaintenance(db, filter),
+    claimAlertEvent: (id, at) => claimAlertEvent(db, id, at),
   };
 }
 
-/** A state without its service: a trigger that names none leaves the alert without one. */
-function withoutService(state: AlertState): AlertState {
-  const { service: _replaced, ...rest } = state;
-  return rest;
-}
-
-/** The fields a trigger describes the alert with (all of them replaced by each trigger). */
-function describedBy(
-  alert: IncomingAlert,
-): Pick<AlertRecord, 'dedupKey' | 'origin' | 'summary' | 'severity' | 'service' | 'labels'> {
-  return {
-    dedupKey: alert.dedupKey,
-    origin: alert.origin,
-    summary: alert.summary,
-    severity: alert.severity,
-    labels: alert.labels,
-    ...(alert.service === undefined ? {} : { service: alert.service }),
-  };
-}
-
-function statusOf(action: IncomingAlert['action']): AlertRecord['status'] {
-  switch (action) {
-    case 'trigger':
-      return 'firing';
-    case 'acknowledge':
-      return 'acknowledged';
-    case 'resolve':
-      return 'resolved';
-    default:
-      throw new RangeError(`unknown alert action ${JSON.stringify(action)}`);
-  }
-}
-
-/**
- * Logs an event and applies it to its dedup key's record, in one transaction.
- *
- * The log insert comes first, `ON CONFLICT (event_key) DO NOTHING`: a conflict
- * is a replay, answered with the current record and nothing changed (a
- * concurrent copy of the same event waits on the unique index until the first
- * commits). The record is then created (`ON CONFLICT (dedup_key) DO NOTHING`)
- * or, when it exists, locked `FOR UPDATE`, moved by `applyAlertEvent` and
- * written back, so concurrent events of one key apply one after the other.
- * Every transaction takes the log row before the record row, so they cannot deadlock.
- */
-export async function ingestAlert(
-  db: Db,
-  alert: IncomingAlert,
-  eventKey: string,
-): Promise<{ record: AlertRecord; duplicate: boolean }> {
-  // Fail before writing anything on an action no status exists for.
-  statusOf(alert.action);
+/** Runs `work` in one transaction holding the incident lock; rolled back when it throws. */
+export function incidentTransaction<T>(db: Db, work: (tx: IncidentRepo) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    const logged = await tx
-      .insert(alertEventsIn)
-      .values({
-        eventKey,
-        receivedAt: alert.receivedAt,
-        origin: alert.origin,
-        integration: alert.integration ?? null,
-        dedupKey: alert.dedupKey,
-        action: alert.action,
-        body: alert,
-      })
-      .onConflictDoNothing({ target: alertEventsIn.eventKey })
-      .returning({ id: alertEventsIn.id });
-    if (logged.length === 0) {
-      const [row] = await tx.select().from(alerts).where(eq(alerts.dedupKey, alert.dedupKey));
-      if (!row)
-        throw new Error(`alert event ${eventKey} is logged but its alert ${alert.dedupKey} is missing`);
-      return { record: toAlertRecord(row), duplicate: true };
-    }
-
-    const [created] = await tx
-      .insert(alerts)
-      .values(alertColumns(newAlertState(alert, eventTime(alert))))
-      .onConflictDoNothing({ target: alerts.dedupKey })
-      .returning();
-    if (created) return { record: toAlertRecord(created), duplicate: false };
-
-    const [locked] = await tx.select().from(alerts).where(eq(alerts.dedupKey, alert.dedupKey)).for('update');
-    if (!locked) throw new Error(`alert ${alert.dedupKey} vanished while an event was applied`);
-    const current = toAlertRecord(locked);
-    const next = applyAlertEvent(current, alert);
-    if (next === undefined) return { record: current, duplicate: false };
-    const [updated] = await tx
-      .update(alerts)
-      .set(alertColumns(next))
-      .where(eq(alerts.id, current.id))
-      .returning();
-    if (!updated) throw new Error(`alert ${alert.dedupKey} vanished while an event was applied`);
-    return { record: toAlertRecord(updated), duplicate: false };
+    await tx.execute(sql`select pg_advisory_xact_lock(${INCIDENT_LOCK_KEY})`);
+    return work(incidentRepo(tx));
   });
-}
-
-/** Every column of a record; absent optional fields are written as null (a new episode clears them). */
-function alertColumns(state: AlertState): typeof alerts.$inferInsert {
-  return {
-    dedupKey: state.dedupKey,
-    origin: state.origin,
-    status: state.status,
-    summary: state.summary,
-    severity: state.severity,
-    service: state.service ?? null,
-    labels: state.labels,
-    firstSeenAt: state.firstSeenAt,
-    lastSeenAt: state.lastSeenAt,
-    resolvedAt: state.resolvedAt ?? null,
-    incidentId: state.incidentId ?? null,
-  };
-}
-
-export async function getAlert(db: Db, dedupKey: string): Promise<AlertRecord | undefined> {
-  const [row] = await db.select().from(alerts).where(eq(alerts.dedupKey, dedupKey));
-  return row ? toAlertRecord(row) : undefined;
-}
-
-/**
- * Alerts, most recently seen first (ties: the later created first), at most
- * `limit` (default 100); of one incident and/or one status when given.
- */
-export async function listAlerts(
-  db: Db,
-  filter: { incidentId?: number; status?: AlertRecord['status']; limit?: number },
-): Promise<AlertRecord[]> {
-  const conditions: SQL[] = [];
-  if (filter.incidentId !== undefined) {
-    if (!isSerial(filter.incidentId)) return [];
-    conditions.push(eq(alerts.incidentId, filter.incidentId));
-  }
-  if (filter.status !== undefined) conditions.push(eq(alerts.status, filter.status));
-  const rows = await db
-    .select()
-    .from(alerts)
-    .where(and(...conditions))
-    .orderBy(desc(alerts.lastSeenAt), desc(alerts.id))
-    .limit(limitOf(filter.limit));
-  return rows.map(toAlertRecord);
-}
-
-/**
- * Links an alert (its current episode) to an incident. Throws RangeError when
- * no such alert exists; the database refuses an incident that does not.
- */
-export async function linkAlert(db: Db, alertId: number, incidentId: number): Promise<void> {
-  if (!isSerial(alertId)) throw new RangeError(`no alert ${alertId}`);
-  if (!isSerial(incidentId)) throw new RangeError(`no incident ${incidentId}`);
-  const updated = await db
-    .update(alerts)
-    .set({ incidentId })
-    .where(eq(alerts.id, alertId))
-    .returning({ id: alerts.id });
-  if (updated.length === 0) throw new RangeError(`no alert ${alertId}`);
-}
-
-function toAlertRecord(row: typeof alerts.$inferSelect): AlertRecord {
-  return {
-    id: row.id,
-    dedupKey: row.dedupKey,
-    origin: row.origin as AlertOrigin,
-    status: row.status as AlertRecord['status'],
-    summary: row.summary,
-    severity: row.severity as AlertSeverity,
-    ...present('service', row.service),
-    labels: row.labels,
-    firstSeenAt: row.firstSeenAt,
-    lastSeenAt: row.lastSeenAt,
-    ...present('resolvedAt', row.resolvedAt),
-    ...present('incidentId', row.incidentId),
-  };
 }
 
 // ── incidents ─────────────────────────────────────────────────────────────
@@ -354,6 +140,21 @@ export async function listIncidents(
   return rows.map(toIncident);
 }
 
+/**
+ * Incidents with an id above `afterId`, in id order, at most `limit`: a scan
+ * in pages that never misses or repeats one (ids never change), for readers
+ * that need every incident (metrics over any period).
+ */
+export async function scanIncidents(db: Db, afterId: number, limit: number): Promise<Incident[]> {
+  const rows = await db
+    .select()
+    .from(incidents)
+    .where(gt(incidents.id, Math.max(0, Math.floor(afterId))))
+    .orderBy(asc(incidents.id))
+    .limit(limitOf(limit));
+  return rows.map(toIncident);
+}
+
 /** Every column but the id; absent optional fields are written as null (an update clears them). */
 function incidentColumns(incident: Omit<Incident, 'id'>): Omit<typeof incidents.$inferInsert, 'id'> {
   return {
@@ -373,6 +174,7 @@ function incidentColumns(incident: Omit<Incident, 'id'>): Omit<typeof incidents.
     mergedInto: incident.mergedInto ?? null,
     declaredBy: incident.declaredBy ?? null,
     postmortem: incident.postmortem ?? null,
+    postmortemEdit: incident.postmortemEdit ?? null,
     publicUpdates: incident.publicUpdates,
   };
 }
@@ -396,8 +198,16 @@ function toIncident(row: typeof incidents.$inferSelect): Incident {
     ...present('mergedInto', row.mergedInto),
     ...present('declaredBy', row.declaredBy),
     ...present('postmortem', row.postmortem),
-    publicUpdates: row.publicUpdates,
+    ...present('postmortemEdit', row.postmortemEdit),
+    publicUpdates: row.publicUpdates.map(publicUpdateOf),
   };
+}
+
+/** The stand-in title of public updates stored before updates had titles. */
+const UNTITLED_UPDATE = 'Service disruption';
+
+function publicUpdateOf(u: { at: number; title?: string; body: string }): PublicUpdate {
+  return { at: u.at, title: u.title ?? UNTITLED_UPDATE, body: u.body };
 }
 
 // ── timeline ──────────────────────────────────────────────────────────────
@@ -493,21 +303,4 @@ function toIntegration(row: typeof integrations.$inferSelect): IntegrationRecord
     ...present('escalationPolicy', row.escalationPolicy),
     createdAt: row.createdAt,
   };
-}
-
-// ── helpers ───────────────────────────────────────────────────────────────
-
-/** Whether a number can be a `serial` id (a positive 32-bit integer). */
-function isSerial(id: number): boolean {
-  return Number.isInteger(id) && id >= 1 && id <= MAX_SERIAL;
-}
-
-/** A list limit: the default when absent or not finite, else a non-negative integer. */
-function limitOf(limit: number | undefined): number {
-  return limit !== undefined && Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : DEFAULT_LIST_LIMIT;
-}
-
-/** `{ [key]: value }` when the value is there, `{}` for undefined or null. */
-function present<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
-  return value === undefined || value === null ? {} : ({ [key]: value } as { [P in K]?: V });
 }

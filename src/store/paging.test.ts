@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDriver } from '../../test/helpers/databases.ts';
-import type { Incident } from '../incidents/types.ts';
+import type { Incident } from '../incidents/index.ts';
 import type { DrizzleStore } from './index.ts';
 import { windowOverlaps } from './paging.ts';
 import type { MaintenanceRow, PageRow } from './types.ts';

@@ -4,11 +4,9 @@
  */
 import { and, asc, desc, eq, gt, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './db.ts';
+import { isSerial, present } from './rows.ts';
 import { maintenanceWindows, pages } from './schema.ts';
 import type { MaintenanceRow, PageRow } from './types.ts';
-
-/** The largest `serial` id; a larger number cannot name a row (and PostgreSQL would reject it). */
-const MAX_SERIAL = 2_147_483_647;
 
 // ── pages ─────────────────────────────────────────────────────────────────
 
@@ -212,14 +210,4 @@ function toMaintenanceRow(row: typeof maintenanceWindows.$inferSelect): Maintena
 /** Epoch ms go into `bigint` columns: anything but a safe integer would fail or round there. */
 function requireInstant(what: string, value: number): void {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be integer epoch ms, got ${value}`);
-}
-
-/** Whether a number can be a `serial` id (a positive 32-bit integer). */
-function isSerial(id: number): boolean {
-  return Number.isInteger(id) && id >= 1 && id <= MAX_SERIAL;
-}
-
-/** `{ [key]: value }` when the value is there, `{}` for undefined or null. */
-function present<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
-  return value === undefined || value === null ? {} : ({ [key]: value } as { [P in K]?: V });
 }

@@ -27,8 +27,6 @@ import {
   severityTone,
   splitTableRow,
   stateBadge,
-  stripDays,
-  stripSegments,
   type TimelineEntry,
   timelineKind,
   timeToAcknowledge,
@@ -410,52 +408,7 @@ describe('tasks and forms', () => {
   });
 });
 
-describe('on-call strip', () => {
-  const from = T0;
-
-  it('places shifts as percentages of the strip, clipped to it, the current one marked', () => {
-    const segments = stripSegments(
-      [
-        { user: 'alice', start: from - 10 * HOUR, end: from + 14 * HOUR },
-        { user: 'bob', start: from + 14 * HOUR, end: from + 38 * HOUR },
-        { user: 'carol', start: from + 7 * DAY - 12 * HOUR, end: from + 7 * DAY + 12 * HOUR },
-      ],
-      from,
-      7,
-    );
-    const span = 7 * DAY;
-    expect(segments.map((s) => [s.user, s.left, s.width, s.current])).toEqual([
-      ['alice', 0, ((14 * HOUR) / span) * 100, true],
-      ['bob', ((14 * HOUR) / span) * 100, ((24 * HOUR) / span) * 100, false],
-      ['carol', ((7 * DAY - 12 * HOUR) / span) * 100, ((12 * HOUR) / span) * 100, false],
-    ]);
-  });
-
-  it('drops shifts outside the strip and the current shift listed twice', () => {
-    const now = { user: 'alice', start: from - HOUR, end: from + HOUR };
-    const segments = stripSegments(
-      [
-        now,
-        now,
-        { user: 'old', start: from - DAY, end: from - HOUR },
-        { user: 'far', start: from + 8 * DAY, end: from + 9 * DAY },
-      ],
-      from,
-      7,
-    );
-    expect(segments.map((s) => s.user)).toEqual(['alice']);
-  });
-
-  it('day lines fall on local midnights inside the strip, one per day', () => {
-    const days = stripDays(from, 7);
-    expect(days.length).toBe(7);
-    for (const d of days) {
-      const date = new Date(d.at);
-      expect([date.getHours(), date.getMinutes()]).toEqual([0, 0]);
-      expect(d.left).toBeCloseTo(((d.at - from) / (7 * DAY)) * 100, 6);
-    }
-  });
-
+describe('people on call', () => {
   it('one person has one colour', () => {
     expect(userHue('alice')).toBe(userHue('alice'));
     expect(userHue('alice')).not.toBe(userHue('bob'));

@@ -2,7 +2,7 @@
  * Pure data shaping for the incident and on-call pages: state and severity
  * labels and tones, the buttons an incident's allowed moves become, list
  * filters, milestone durations, the timeline by day, live-event merges,
- * form-to-patch conversions, the on-call calendar strip and a small Markdown
+ * form-to-patch conversions, colours for people on call and a small Markdown
  * renderer for the postmortem preview. No React, no fetch: the browser test
  * and the unit tests use the same rules as the pages.
  */
@@ -25,8 +25,6 @@ export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 export type IncidentDetail = z.infer<typeof IncidentDetailSchema>;
 export type IncidentPatch = z.input<typeof IncidentPatchSchema>;
 export type Task = Incident['tasks'][number];
-
-const DAY_MS = 86_400_000;
 
 // ── states and severities ─────────────────────────────────────────────────
 
@@ -280,8 +278,7 @@ const TIMELINE_KINDS: Record<string, { icon: string; label: string }> = {
   state: { icon: '⇄', label: 'state' },
   milestone: { icon: '⚑', label: 'milestone' },
   note: { icon: '✎', label: 'note' },
-  check: { icon: '◉', label: 'check' },
-  'slo-alert': { icon: '↘', label: 'SLO alert' },
+  merge: { icon: '⇶', label: 'merge' },
   role: { icon: '◆', label: 'role' },
   task: { icon: '☑', label: 'task' },
   'public-update': { icon: '☰', label: 'public update' },
@@ -449,63 +446,7 @@ export function describeApiError(status: number, message: string, body?: ApiErro
 
 // ── on call ───────────────────────────────────────────────────────────────
 
-/** One shift in `GET /api/v1/oncall` (`now` adds where it came from). */
-export interface ShiftLike {
-  user: string;
-  start: number;
-  end: number;
-}
-
-/** One shift placed on the calendar strip: offsets as percentages of the strip. */
-export interface StripSegment extends ShiftLike {
-  left: number;
-  width: number;
-  /** The shift under way at `from`. */
-  current: boolean;
-}
-
-/**
- * Shifts placed on a strip from `from` spanning `days` days: clipped to the
- * strip, in time order, shifts wholly outside dropped, the same shift
- * (as `now` and again in `next`) once.
- */
-export function stripSegments(shifts: readonly ShiftLike[], from: number, days: number): StripSegment[] {
-  const to = from + days * DAY_MS;
-  const span = to - from;
-  const seen = new Set<string>();
-  const out: StripSegment[] = [];
-  for (const s of [...shifts].sort((a, b) => a.start - b.start)) {
-    const key = `${s.user}@${s.start}`;
-    if (seen.has(key) || s.end <= from || s.start >= to || s.end <= s.start) continue;
-    seen.add(key);
-    const start = Math.max(s.start, from);
-    const end = Math.min(s.end, to);
-    out.push({
-      ...s,
-      left: ((start - from) / span) * 100,
-      width: ((end - start) / span) * 100,
-      current: s.start <= from && s.end > from,
-    });
-  }
-  return out;
-}
-
-/** Midnights (browser time) after `from` for `days` days: where the strip draws day lines and labels. */
-export function stripDays(from: number, days: number): { at: number; left: number }[] {
-  const span = days * DAY_MS;
-  const out: { at: number; left: number }[] = [];
-  const d = new Date(from);
-  d.setHours(0, 0, 0, 0);
-  // Bounded: one step per day (DST days are 23 or 25 hours, so step by date, not by 24 h).
-  for (let i = 0; i <= days + 1; i++) {
-    const at = d.getTime();
-    if (at > from && at < from + span) out.push({ at, left: ((at - from) / span) * 100 });
-    d.setDate(d.getDate() + 1);
-  }
-  return out;
-}
-
-/** Hues for people: cyan to purple, apart enough to tell neighbours on the strip apart. */
+/** Hues for people: cyan to purple, apart enough to tell neighbours on the calendar apart. */
 export const PERSON_HUES: readonly number[] = [210, 280, 175, 245, 310, 190, 260, 225];
 
 /**

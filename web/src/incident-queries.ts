@@ -6,8 +6,7 @@
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { OnCall } from '../../src/oncall/types.ts';
-import type { ApiError } from '../../src/server/schemas.ts';
+import type { ApiError, OnCallNowBody, OnCallShiftsBody } from '../../src/server/schemas.ts';
 import { authHeaders, getJson, HttpError, isAuthError } from './api.ts';
 import {
   applyIncidentEvent,
@@ -29,18 +28,11 @@ export const INCIDENTS_REFRESH_MS = 10_000;
 /** How many incidents the list shows. */
 export const LIST_LIMIT = 100;
 
-type Shift = Pick<OnCall, 'user' | 'start' | 'end'>;
+/** One schedule in `GET /api/v1/oncall` (`source` is the layer name or `override`). */
+export type OnCallNow = OnCallNowBody[number];
 
-/**
- * One schedule in `GET /api/v1/oncall`. The route's schema is not exported
- * from `schemas.ts`, so this is built from the on-call domain type it maps
- * (`source` is the layer name or `override`).
- */
-export interface OnCallNow {
-  schedule: string;
-  now: (Shift & { source: string }) | null;
-  next: Shift[];
-}
+/** One schedule's shifts in `GET /api/v1/oncall/shifts`. */
+export type ScheduleShifts = OnCallShiftsBody[number];
 
 const enc = encodeURIComponent;
 const common = {
@@ -55,6 +47,7 @@ export const incidentKeys = {
   list: (filters: IncidentFilters) => ['incidents', filters, LIST_LIMIT] as const,
   detail: (id: number) => ['incident', id] as const,
   oncall: ['oncall'] as const,
+  shifts: (from: number, to: number) => ['oncall-shifts', from, to] as const,
 };
 
 export function useIncidents(filters: IncidentFilters) {
@@ -82,6 +75,18 @@ export function useOnCall() {
     ...common,
     // Shifts change by the hour; a minute is plenty.
     refetchInterval: 60_000,
+  });
+}
+
+/** Every schedule's shifts in [from, to) (a calendar month grid). */
+export function useOnCallShifts(from: number, to: number) {
+  return useQuery({
+    queryKey: incidentKeys.shifts(from, to),
+    queryFn: ({ signal }) => getJson<ScheduleShifts[]>(`/api/v1/oncall/shifts?from=${from}&to=${to}`, signal),
+    ...common,
+    refetchInterval: 60_000,
+    // Keep the old month on screen while the next one loads.
+    placeholderData: (prev) => prev,
   });
 }
 
@@ -190,39 +195,48 @@ export function useAddTask(id: number) {
 
 /**
  * `PATCH /incidents/{id}/tasks/{taskId}` (done, reopened, cancelled). The
- * checkbox shows the new status at once; a refusal puts back what the server has.
+ * checkbox shows the new status at once (set in the click itself: a
+ * controlled checkbox would otherwise snap back until the write starts); a
+ * refusal puts back what the server has.
  */
 export function useUpdateTask(id: number) {
   const client = useQueryClient();
-  return useMutation({
+  const mutation = useMutation({
     mutationFn: ({ task, status }: { task: string; status: Task['status'] }) =>
       sendJson<Incident>('PATCH', `${base(id)}/tasks/${enc(task)}`, { status }),
-    onMutate: ({ task, status }) => {
-      client.setQueryData<IncidentDetail>(incidentKeys.detail(id), (old) =>
-        old
-          ? {
-              ...old,
-              incident: {
-                ...old.incident,
-                tasks: old.incident.tasks.map((t) => (t.id === task ? { ...t, status } : t)),
-              },
-            }
-          : old,
-      );
-    },
     onSuccess: (incident) => cacheIncident(client, incident),
     onSettled: () => {
       void client.invalidateQueries({ queryKey: incidentKeys.detail(id) });
       void client.invalidateQueries({ queryKey: incidentKeys.lists });
     },
   });
+  const mutate = (change: { task: string; status: Task['status'] }) => {
+    // A refetch already in flight (an earlier write, an event from the stream) would land with the
+    // old task and flip the box back under the user's click: drop it, keeping what is shown.
+    void client.cancelQueries({ queryKey: incidentKeys.detail(id) }, { revert: false });
+    client.setQueryData<IncidentDetail>(incidentKeys.detail(id), (old) =>
+      old
+        ? {
+            ...old,
+            incident: {
+              ...old.incident,
+              tasks: old.incident.tasks.map((t) =>
+                t.id === change.task ? { ...t, status: change.status } : t,
+              ),
+            },
+          }
+        : old,
+    );
+    mutation.mutate(change);
+  };
+  return { ...mutation, mutate };
 }
 
-/** `POST /incidents/{id}/updates`: a public update for the status page. */
+/** `POST /incidents/{id}/updates`: a public update for the status page, under its own title. */
 export function usePublicUpdate(id: number) {
   return useIncidentWrite(
     id,
-    (body: string) => sendJson<Incident>('POST', `${base(id)}/updates`, { body }),
+    (u: { title?: string; body: string }) => sendJson<Incident>('POST', `${base(id)}/updates`, u),
     asIncident,
   );
 }
@@ -232,9 +246,17 @@ export function useEscalate(id: number) {
   return useIncidentWrite(id, () => sendJson<{ step: number }>('POST', `${base(id)}/escalate`));
 }
 
-/** `POST /incidents/{id}/postmortem`: write the draft from the evidence (replaces an earlier draft). */
+/**
+ * `POST /incidents/{id}/postmortem`: write the draft from the evidence. The
+ * server refuses (409) to replace a postmortem someone edited unless `force`.
+ */
 export function useGeneratePostmortem(id: number) {
-  return useIncidentWrite(id, () => sendJson<Incident>('POST', `${base(id)}/postmortem`), asIncident);
+  return useIncidentWrite(
+    id,
+    (opts: { force?: boolean } = {}) =>
+      sendJson<Incident>('POST', `${base(id)}/postmortem`, opts.force ? { force: true } : {}),
+    asIncident,
+  );
 }
 
 /** `PUT /incidents/{id}/postmortem`: store the edited Markdown. */

@@ -69,7 +69,7 @@ function withServer(cmd: Command): Command {
     .option('--json', 'print JSON');
 }
 
-/** Registers `ballast incident list|show|declare|ack|resolve|move|note|postmortem`. */
+/** Registers `ballast incident list|show|declare|ack|resolve|move|merge|note|update|postmortem`. */
 export function registerIncident(program: Command): void {
   const incident = program
     .command('incident')
@@ -183,13 +183,68 @@ export function registerIncident(program: Command): void {
 
   withServer(
     incident
+      .command('merge')
+      .description('Merge an incident into another (its alerts move there; both timelines say so)')
+      .argument('<id>', 'the duplicate')
+      .argument('<into>', 'the incident that carries on'),
+  ).action(async (id: string, into: string, flags: Flags) => {
+    const target = Number(into);
+    if (!Number.isInteger(target) || target < 1) {
+      process.stderr.write(`ballast incident merge: ${into} is not an incident number\n`);
+      process.exitCode = ExitCode.BadInput;
+      return;
+    }
+    process.exitCode = await run(async () => {
+      const i = await client(flags).request(
+        'POST',
+        `/incidents/${encodeURIComponent(id)}/transition`,
+        IncidentSchema,
+        { to: 'merged', mergedInto: target },
+      );
+      process.stdout.write(flags.json ? `${JSON.stringify(i, null, 2)}\n` : `${row(i)} → #${target}\n`);
+    });
+  });
+
+  withServer(
+    incident
+      .command('update')
+      .description('Post a public update for the status page (the first needs --title)')
+      .argument('<id>')
+      .argument('<text>'),
+  )
+    .option('--title <title>', 'what the status page calls the incident (never its internal title)')
+    .action(async (id: string, text: string, flags: Flags & { title?: string }) => {
+      process.exitCode = await run(async () => {
+        const i = await client(flags).request(
+          'POST',
+          `/incidents/${encodeURIComponent(id)}/updates`,
+          IncidentSchema,
+          { body: text, ...(flags.title ? { title: flags.title } : {}) },
+        );
+        const u = i.publicUpdates.at(-1);
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(i, null, 2)}\n` : `posted "${u?.title}" at ${iso(u?.at)}\n`,
+        );
+      });
+    });
+
+  withServer(
+    incident
       .command('postmortem')
-      .description('Write the postmortem draft from the evidence (or print the stored one) as Markdown')
+      .description(
+        'Write the postmortem draft from the evidence (or print the stored one) as Markdown; an edited postmortem is never replaced without --force',
+      )
       .argument('<id>'),
   )
     .option('-o, --output <file>', 'write the Markdown to this file')
     .option('--keep', 'print the stored postmortem instead of writing a new draft')
-    .action(async (id: string, flags: Flags & { output?: string; keep?: boolean }) => {
+    .option('--force', 'replace a postmortem someone edited with a new draft (the edit is lost)')
+    .action(async (id: string, flags: Flags & { output?: string; keep?: boolean; force?: boolean }) => {
+      if (flags.keep && flags.force) {
+        process.stderr.write('ballast incident postmortem: --keep and --force ask for opposite things\n');
+        process.exitCode = ExitCode.BadInput;
+        return;
+      }
       process.exitCode = await run(async () => {
         const c = client(flags);
         let markdown: string;
@@ -199,12 +254,22 @@ export function registerIncident(program: Command): void {
             throw new Error(`incident ${id} has no postmortem yet: run without --keep to write the draft`);
           markdown = d.incident.postmortem;
         } else {
-          const i = await c.request(
-            'POST',
-            `/incidents/${encodeURIComponent(id)}/postmortem`,
-            IncidentSchema,
-          );
-          markdown = i.postmortem ?? '';
+          try {
+            const i = await c.request(
+              'POST',
+              `/incidents/${encodeURIComponent(id)}/postmortem`,
+              IncidentSchema,
+              flags.force ? { force: true } : {},
+            );
+            markdown = i.postmortem ?? '';
+          } catch (err) {
+            if (err instanceof ApiRequestError && err.status === 409)
+              throw new ApiRequestError(
+                409,
+                `${err.message}\n  --keep prints the edited postmortem; --force replaces it with a new draft`,
+              );
+            throw err;
+          }
         }
         if (flags.output) {
           await writeFile(flags.output, markdown);

@@ -65,14 +65,26 @@ function fingerprintOf(labels: Record<string, string>, given: string | undefined
 }
 
 /**
+ * The part of a dedup key that names the integration: two Alertmanagers (say
+ * two clusters) send identical labels for different alerts, so fingerprints
+ * are only unique per integration. A hash, because the dedup key is shown to
+ * every reader and the integration key is a credential.
+ */
+export function integrationScope(integration: string): string {
+  return createHash('sha256').update(integration).digest('hex').slice(0, 12);
+}
+
+/**
  * The incoming alerts of one webhook call, each with the key that makes a
  * resend of the same notification idempotent (Alertmanager resends groups on
- * every `repeat_interval` and after failures).
+ * every `repeat_interval` and after failures). Dedup keys are
+ * `am:SCOPE:FINGERPRINT`, scoped by integration.
  */
 export function fromAlertmanager(
   body: AlertmanagerWebhook,
   ctx: { integration: string; service?: string; receivedAt: number },
 ): { alert: IncomingAlert; eventKey: string }[] {
+  const scope = integrationScope(ctx.integration);
   return body.alerts.map((a) => {
     const fingerprint = fingerprintOf(a.labels, a.fingerprint);
     const annotations = a.annotations ?? {};
@@ -81,7 +93,7 @@ export function fromAlertmanager(
     const alert: IncomingAlert = {
       origin: 'alertmanager',
       integration: ctx.integration,
-      dedupKey: `am:${fingerprint}`,
+      dedupKey: `am:${scope}:${fingerprint}`,
       action: a.status === 'firing' ? 'trigger' : 'resolve',
       summary: annotations.summary ?? annotations.description ?? a.labels.alertname ?? `alert ${fingerprint}`,
       severity: severityOf(a.labels),

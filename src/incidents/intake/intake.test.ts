@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertmanagerWebhookSchema, fromAlertmanager, severityOf } from './alertmanager.ts';
+import { alertmanagerWebhookSchema, fromAlertmanager, integrationScope, severityOf } from './alertmanager.ts';
 import { fromEventsV2, validateEventsV2 } from './events-v2.ts';
 import { RateLimiter } from './rate-limit.ts';
 
@@ -45,7 +45,7 @@ describe('Alertmanager webhook', () => {
       expect.objectContaining({
         origin: 'alertmanager',
         integration: 'k1',
-        dedupKey: 'am:c2a1f0e9b8d7c6a5',
+        dedupKey: `am:${integrationScope('k1')}:c2a1f0e9b8d7c6a5`,
         action: 'trigger',
         summary: 'Checkout 5xx above 5%',
         severity: 'critical',
@@ -54,7 +54,7 @@ describe('Alertmanager webhook', () => {
         source: 'http://prometheus:9090/graph?g0.expr=...',
       }),
       expect.objectContaining({
-        dedupKey: 'am:0000aaaabbbbcccc',
+        dedupKey: `am:${integrationScope('k1')}:0000aaaabbbbcccc`,
         action: 'resolve',
         summary: 'DiskFull',
         severity: 'warning',
@@ -77,6 +77,16 @@ describe('Alertmanager webhook', () => {
     );
   });
 
+  it('scopes dedup keys by integration: two Alertmanagers with identical labels send two alerts', () => {
+    const body = alertmanagerWebhookSchema.parse(webhook);
+    const a = fromAlertmanager(body, { integration: 'cluster-a-key', receivedAt: T });
+    const b = fromAlertmanager(body, { integration: 'cluster-b-key', receivedAt: T });
+    expect(a[0]?.alert.dedupKey).not.toBe(b[0]?.alert.dedupKey);
+    expect(a[0]?.eventKey).not.toBe(b[0]?.eventKey);
+    // The scope is a hash: the dedup key, shown to every reader, does not carry the credential.
+    expect(a[0]?.alert.dedupKey).not.toContain('cluster-a-key');
+  });
+
   it('derives a stable key from the labels when a sender leaves out the fingerprint', () => {
     const body = alertmanagerWebhookSchema.parse({
       alerts: [{ status: 'firing', labels: { b: '2', a: '1' } }],
@@ -85,7 +95,7 @@ describe('Alertmanager webhook', () => {
       alerts: [{ status: 'firing', labels: { a: '1', b: '2' } }],
     });
     const k = fromAlertmanager(body, { integration: 'k', receivedAt: T })[0]?.alert.dedupKey;
-    expect(k).toMatch(/^am:[0-9a-f]{16}$/);
+    expect(k).toMatch(/^am:[0-9a-f]{12}:[0-9a-f]{16}$/);
     expect(fromAlertmanager(again, { integration: 'k', receivedAt: T })[0]?.alert.dedupKey).toBe(k);
     expect(fromAlertmanager(body, { integration: 'k', receivedAt: T })[0]?.alert.startsAt).toBe(T);
   });

@@ -115,6 +115,34 @@ function notifier(cfg: NotifierConfig = {}) {
 
 const hook = (path: string): ContactMethod => ({ kind: 'webhook', url: `${receiver.base}${path}` });
 
+describe('Notifier concurrency', () => {
+  it('holds a slot only while an attempt is on the wire: a target waiting to retry does not block another', async () => {
+    let wake: () => void = () => {};
+    const sleeping = new Promise<void>((r) => {
+      wake = r;
+    });
+    let asleep = false;
+    const n = new Notifier({
+      retries: 1,
+      retryDelayMs: 100,
+      timeoutMs: 2000,
+      concurrency: 1,
+      now: () => now,
+      sleep: async () => {
+        asleep = true;
+        await sleeping;
+      },
+    });
+    const failing = n.send(hook('/down'), page);
+    // The single slot is free while the failing target waits out its backoff.
+    await expect.poll(() => asleep).toBe(true);
+    const healthy = await n.send(hook('/hook'), page);
+    expect(healthy.ok).toBe(true);
+    wake();
+    expect(await failing).toMatchObject({ ok: false, attempts: 2 });
+  });
+});
+
 describe('Notifier over webhooks (local HTTP receiver)', () => {
   it('POSTs the documented JSON page to a webhook and reports one successful try', async () => {
     const { n } = notifier();

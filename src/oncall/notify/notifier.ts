@@ -7,6 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ContactMethod } from '../types.ts';
 import { postJson } from './http-post.ts';
+import { Limit } from './limit.ts';
 import { displayTarget, emailMessage, slackPayload, webhookPayload } from './render.ts';
 import { errorMessage, withRetries } from './retry.ts';
 import { type SmtpConfig, SmtpSender } from './smtp.ts';
@@ -25,6 +26,8 @@ export interface NotifierConfig {
   now?: () => number;
   /** Backoff wait (default a real timer); tests pass one that returns at once. */
   sleep?: (ms: number) => Promise<void>;
+  /** Attempts on the wire at once, across every delivery (default 16); backoff waits hold no slot. */
+  concurrency?: number;
 }
 
 export class Notifier {
@@ -34,6 +37,7 @@ export class Notifier {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #smtp: SmtpSender | undefined;
+  readonly #limit: Limit;
   #closed = false;
 
   constructor(cfg: NotifierConfig) {
@@ -43,6 +47,7 @@ export class Notifier {
     this.#now = cfg.now ?? Date.now;
     this.#sleep = cfg.sleep ?? ((ms) => delay(ms));
     this.#smtp = cfg.smtp ? new SmtpSender(cfg.smtp, this.#timeoutMs) : undefined;
+    this.#limit = new Limit(cfg.concurrency ?? 16);
   }
 
   /** Sends `page` through one contact method, retrying as configured. Never throws. */
@@ -63,7 +68,7 @@ export class Notifier {
       if (this.#closed) return done([], false, 'notifier closed');
       const attempt = this.#attemptFor(contact, page);
       if (typeof attempt === 'string') return done([], false, attempt);
-      const outcome = await withRetries(attempt, {
+      const outcome = await withRetries(() => this.#limit.run(attempt), {
         retries: this.#retries,
         retryDelayMs: this.#retryDelayMs,
         sleep: this.#sleep,

@@ -212,7 +212,7 @@ describe('schema errors point at the field', () => {
     );
   const SHIFT_HINT = 'a shift is a length such as 12h, 1d or 1w, or {hours: N}, {days: N} or {weeks: N}';
   const TARGET_HINT =
-    'a target is {user: NAME}, {schedule: NAME}, {slack: URL}, {webhook: URL} or {email: ADDRESS}';
+    'a target is {user: NAME}, {schedule: NAME}, {team: NAME}, {slack: URL}, {webhook: URL} or {email: ADDRESS}';
 
   it.each<[string, string, [needle: string, message: string][]]>([
     [
@@ -361,7 +361,7 @@ describe('schema errors point at the field', () => {
       doc(
         'EscalationPolicy',
         'web',
-        '  steps:\n    - delay: 5 minutes\n      targets: [{ user: alice, schedule: ops }, { team: sre }]\n    - targets: []\n  repeat: 50\n  ackTimeout: 0s\n',
+        '  steps:\n    - delay: 5 minutes\n      targets: [{ user: alice, schedule: ops }, { pager: sre }]\n    - targets: []\n  repeat: 50\n  ackTimeout: 0s\n',
       ),
       [
         [
@@ -369,8 +369,8 @@ describe('schema errors point at the field', () => {
           'spec.steps[0].delay: malformed duration "5 minutes": use a whole number and a unit (ms, s, m, h), e.g. 30s or 1m30s, greater than zero',
         ],
         ['{ user', `spec.steps[0].targets[0]: ${TARGET_HINT}: give one, not user and schedule`],
-        ['{ team', `spec.steps[0].targets[1]: ${TARGET_HINT}`],
-        ['team:', 'unknown field "team" in spec.steps[0].targets[1]'],
+        ['{ pager', `spec.steps[0].targets[1]: ${TARGET_HINT}`],
+        ['pager:', 'unknown field "pager" in spec.steps[0].targets[1]'],
         ['targets: |[]', `spec.steps[1].targets: a step pages at least one target (${TARGET_HINT})`],
         ['50', 'spec.repeat: must be at most 20 (each round pages every step again)'],
         [
@@ -413,6 +413,13 @@ describe('references across documents', () => {
       ],
     ],
     [
+      'a policy paging a team nobody declared',
+      `${USERS}---
+${doc('Team', 'sre', '  members: [alice]\n')}---
+${doc('EscalationPolicy', 'web', '  steps: [{ targets: [{ team: sre }, { team: dba }] }]\n')}`,
+      [['dba', 'unknown team "dba": known teams are sre']],
+    ],
+    [
       'with no User documents at all the message says how to declare one',
       doc('Team', 'sre', '  members: [alice]\n'),
       [
@@ -426,6 +433,25 @@ describe('references across documents', () => {
     expect(validate(text)).toEqual(
       expected.map(([needle, message]) => `${at(text, needle)}: error: ${message}`),
     );
+  });
+
+  it('a policy may page a team: the target maps to every member of it', () => {
+    const text = `${USERS}---\n${TEAM}---\n${doc('EscalationPolicy', 'web', '  steps: [{ targets: [{ team: sre }] }]\n')}`;
+    expect(validate(text)).toEqual([]);
+    expect(
+      escalationPolicyFromDocument(documentOf(text, 'EscalationPolicy', 'web')).value?.steps[0]?.targets,
+    ).toEqual([{ kind: 'team', name: 'sre' }]);
+  });
+
+  it('a service labelled with a team nobody declared is a warning at the label', () => {
+    const service = `apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: checkout\n  labels:\n    team: storefront\nspec:\n  description: Checkout\n`;
+    const text = `${USERS}---\n${TEAM}---\n${service}`;
+    const diagnostics = loadSpecSources([{ file: FILE, content: text }]).diagnostics;
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      `${at(text, 'storefront')}: warning: service checkout belongs to team "storefront", which no Team document declares: unknown team "storefront": known teams are sre`,
+    ]);
+    const declared = `${text}---\n${doc('Team', 'storefront', '  members: [bob]\n')}`;
+    expect(validate(declared)).toEqual([]);
   });
 
   it('a User that fails its schema still counts as declared (its own error is the only one)', () => {

@@ -48,6 +48,7 @@ export interface Mapped<T> {
 export interface KnownNames {
   users?: ReadonlySet<string>;
   schedules?: ReadonlySet<string>;
+  teams?: ReadonlySet<string>;
 }
 
 type ErrorAt = (path: readonly PropertyKey[], message: string) => void;
@@ -81,12 +82,20 @@ function parse<T>(
   return { diagnostics, error };
 }
 
-function unknownName(kind: 'user' | 'schedule', name: string, known: ReadonlySet<string>): string {
+const KIND_OF: Record<'user' | 'schedule' | 'team', string> = {
+  user: 'User',
+  schedule: 'Schedule',
+  team: 'Team',
+};
+
+/** `unknown team "x": known teams are a, b` or, with none known, how to declare one. */
+export function unknownName(
+  kind: 'user' | 'schedule' | 'team',
+  name: string,
+  known: ReadonlySet<string>,
+): string {
   const list = [...known].sort();
-  const declare =
-    kind === 'user'
-      ? 'declare it with a User document (apiVersion: ballast.dev/v1, kind: User)'
-      : 'declare it with a Schedule document (apiVersion: ballast.dev/v1, kind: Schedule)';
+  const declare = `declare it with a ${KIND_OF[kind]} document (apiVersion: ballast.dev/v1, kind: ${KIND_OF[kind]})`;
   return `unknown ${kind} "${name}": ${list.length ? `known ${kind}s are ${list.join(', ')}` : declare}`;
 }
 
@@ -119,7 +128,9 @@ export function teamFromDocument(doc: LoadedDocument, known: KnownNames = {}): M
     checkUser(error, known, ['spec', 'members', i], m);
   });
   if (diagnostics.length > 0) return { diagnostics };
-  return { value: { name: data.metadata.name, members: [...data.spec.members] }, diagnostics };
+  const team: Team = { name: data.metadata.name, members: [...new Set(data.spec.members)] };
+  if (data.metadata.displayName !== undefined) team.displayName = data.metadata.displayName;
+  return { value: team, diagnostics };
 }
 
 function mapShift(shift: ScheduleDocument['spec']['layers'][number]['shift']): ShiftLength {
@@ -186,6 +197,7 @@ type TargetBody = EscalationPolicyDocument['spec']['steps'][number]['targets'][n
 function mapTarget(t: TargetBody): EscalationTarget {
   if (t.user !== undefined) return { kind: 'user', name: t.user };
   if (t.schedule !== undefined) return { kind: 'schedule', name: t.schedule };
+  if (t.team !== undefined) return { kind: 'team', name: t.team };
   if (t.slack !== undefined) return { kind: 'channel', contact: { kind: 'slack', url: t.slack } };
   if (t.webhook !== undefined) return { kind: 'channel', contact: { kind: 'webhook', url: t.webhook } };
   return { kind: 'channel', contact: { kind: 'email', address: t.email as string } };
@@ -194,7 +206,7 @@ function mapTarget(t: TargetBody): EscalationTarget {
 /**
  * An `EscalationPolicy` document → EscalationPolicy (a step without `delay`
  * waits {@link DEFAULT_STEP_DELAY_MS}; `repeat` defaults to 0); with
- * `known.users`/`known.schedules`, user and schedule targets must exist.
+ * `known.users`/`known.schedules`/`known.teams`, user, schedule and team targets must exist.
  */
 export function escalationPolicyFromDocument(
   doc: LoadedDocument,
@@ -209,6 +221,8 @@ export function escalationPolicyFromDocument(
       if (t.user !== undefined) checkUser(error, known, [...path, 'user'], t.user);
       if (t.schedule !== undefined && known.schedules && !known.schedules.has(t.schedule))
         error([...path, 'schedule'], unknownName('schedule', t.schedule, known.schedules));
+      if (t.team !== undefined && known.teams && !known.teams.has(t.team))
+        error([...path, 'team'], unknownName('team', t.team, known.teams));
       return mapTarget(t);
     }),
   }));

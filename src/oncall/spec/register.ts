@@ -20,6 +20,7 @@ import {
   type KnownNames,
   scheduleFromDocument,
   teamFromDocument,
+  unknownName,
 } from './map.ts';
 import {
   escalationPolicyDocumentSchema,
@@ -60,8 +61,9 @@ export function onCallBundleDiagnostics(bundle: BundleView, now: number): Diagno
   const known: KnownNames = {
     users: new Set(docs.filter((d) => d.kind === 'User').map((d) => d.name)),
     schedules: new Set(docs.filter((d) => d.kind === 'Schedule').map((d) => d.name)),
+    teams: new Set(docs.filter((d) => d.kind === 'Team').map((d) => d.name)),
   };
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = serviceTeamDiagnostics(bundle, known.teams as ReadonlySet<string>);
   for (const doc of docs) {
     if (doc.kind === 'User' || !SCHEMAS[doc.kind].safeParse(doc.body).success) continue;
     if (doc.kind === 'Team') out.push(...teamFromDocument(doc, known).diagnostics);
@@ -83,6 +85,29 @@ export function onCallBundleDiagnostics(bundle: BundleView, now: number): Diagno
           });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * A service belongs to a team through its OpenSLO label `team: NAME`. A label
+ * naming no declared Team is a warning, not an error: the label still groups
+ * the service's incidents and status page under that name, but a typo would
+ * silently drop the service from the team's metrics, so it is pointed out.
+ */
+function serviceTeamDiagnostics(bundle: BundleView, teams: ReadonlySet<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const service of bundle.services) {
+    const team = service.labels.team;
+    if (team === undefined || teams.has(team)) continue;
+    const doc = bundle.documents.find((d) => d.kind === 'Service' && d.name === service.name);
+    if (!doc) continue;
+    out.push({
+      file: doc.file,
+      ...doc.locate(['metadata', 'labels', 'team']),
+      severity: 'warning',
+      message: `service ${service.name} belongs to team "${team}", which no Team document declares: ${unknownName('team', team, teams)}`,
+    });
   }
   return out;
 }

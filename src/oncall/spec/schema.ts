@@ -238,9 +238,9 @@ export const scheduleDocumentSchema = z.strictObject({
 
 // ── EscalationPolicy ────────────────────────────────────────────────────────
 
-const TARGET_KEYS = ['user', 'schedule', 'slack', 'webhook', 'email'] as const;
+const TARGET_KEYS = ['user', 'schedule', 'team', 'slack', 'webhook', 'email'] as const;
 const TARGET_HINT =
-  'a target is {user: NAME}, {schedule: NAME}, {slack: URL}, {webhook: URL} or {email: ADDRESS}';
+  'a target is {user: NAME}, {schedule: NAME}, {team: NAME}, {slack: URL}, {webhook: URL} or {email: ADDRESS}';
 
 const targetSchema = z
   .strictObject({
@@ -248,6 +248,11 @@ const targetSchema = z
     schedule: z
       .string({ error: 'expected a schedule name' })
       .regex(NAME_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a schedule name` })
+      .optional(),
+    /** Every member of the team is paged. */
+    team: z
+      .string({ error: 'expected a team name' })
+      .regex(NAME_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a team name` })
       .optional(),
     slack: httpUrl.optional(),
     webhook: httpUrl.optional(),

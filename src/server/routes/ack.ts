@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { verifyAckLink } from '../../oncall/notify/ack-link.ts';
+import { verifyAckLink } from '../../oncall/index.ts';
 import { jsonSchema, type ServerContext } from '../context.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -65,28 +65,26 @@ export function ackRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const claims = claimsOf(req.params.token, reply);
       if (typeof claims === 'string') return claims;
       const { incidentId, action, user } = claims;
-      const to = action === 'acknowledge' ? 'acknowledged' : 'resolved';
-      const r = await ctx.incidents.transition(incidentId, to, user);
+      // A channel page has no person behind it: acknowledging through it answers every page.
+      const r =
+        action === 'acknowledge'
+          ? await ctx.incidents.acknowledge(incidentId, user, user === 'channel' ? {} : { user })
+          : await ctx.incidents.transition(incidentId, 'resolved', user);
       if (!r) {
         reply.code(404);
         return page('No such incident', `<p>Incident #${incidentId} does not exist.</p>`);
       }
       if ('error' in r) {
-        // Already acknowledged (paged again after the ack timeout): acknowledging again is progress.
-        if (action === 'acknowledge' && r.error.message.includes('from acknowledged')) {
-          await ctx.incidents.note(incidentId, `acknowledged again by ${user}`, user);
-          await ctx.store.acknowledgePages(incidentId, ctx.now(), user === 'channel' ? undefined : user);
-          return page(
-            `Incident #${incidentId} acknowledged`,
-            `<p>Acknowledged again by ${escapeHtml(user)}.</p>`,
-          );
-        }
+        reply.code(409);
         return page(`Incident #${incidentId}`, `<p>Nothing to do: ${escapeHtml(r.error.message)}.</p>`);
       }
-      await ctx.store.acknowledgePages(incidentId, ctx.now(), user === 'channel' ? undefined : user);
+      const state = r.incident.state;
+      const already = 'changed' in r && !r.changed;
       return page(
-        `Incident #${incidentId} ${to}`,
-        `<p>${escapeHtml(r.incident.title)} is now <b>${to}</b>, by ${escapeHtml(user)}.</p>`,
+        `Incident #${incidentId} ${state}`,
+        already
+          ? `<p>${escapeHtml(r.incident.title)} was already acknowledged; your pages are answered, ${escapeHtml(user)}.</p>`
+          : `<p>${escapeHtml(r.incident.title)} is now <b>${state}</b>, by ${escapeHtml(user)}.</p>`,
       );
     },
   );

@@ -2,14 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { onCallAt, scheduleCalendar, shifts, userCalendar } from '../../oncall/index.ts';
 import { errorResponses, jsonSchema, type ServerContext } from '../context.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, parseOr400 } from '../errors.ts';
 import { readDirectory } from '../oncall-directory.ts';
-import { OnCallNowSchema } from '../schemas.ts';
+import { OnCallNowSchema, OnCallShiftsQuerySchema, OnCallShiftsSchema } from '../schemas.ts';
 
 const DAY_MS = 86_400_000;
 /** iCal feeds cover this far back and ahead (work grows with the range: keep it bounded). */
 const FEED_BACK_MS = 14 * DAY_MS;
 const FEED_AHEAD_MS = 90 * DAY_MS;
+/** A calendar asks for a month grid at a time (six weeks); a longer range is refused, not truncated. */
+const MAX_SHIFT_RANGE_MS = 62 * DAY_MS;
 
 /** Who is on call now and next, and iCal feeds per schedule and per user. */
 export function oncallRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -43,6 +45,46 @@ export function oncallRoutes(app: FastifyInstance, ctx: ServerContext): void {
             .map((p) => ({ user: p.user, start: p.start, end: p.end })),
         };
       });
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string> }>(
+    '/oncall/shifts',
+    {
+      schema: {
+        tags: ['oncall'],
+        summary:
+          'The shifts of every schedule (or one) overlapping [from, to), at most 62 days, for calendars',
+        querystring: jsonSchema(OnCallShiftsQuerySchema, 'input'),
+        response: { 200: jsonSchema(OnCallShiftsSchema), ...errorResponses(400, 404) },
+      },
+    },
+    async (req) => {
+      const { access_token: _t, ...query } = req.query;
+      const q = parseOr400(OnCallShiftsQuerySchema, query, 'query');
+      if (q.to <= q.from || q.to - q.from > MAX_SHIFT_RANGE_MS)
+        throw new HttpError(
+          400,
+          'bad_request',
+          'the range must end after it starts and span at most 62 days',
+          [{ path: 'to', message: 'ask for a month at a time' }],
+        );
+      const { schedules } = await readDirectory(ctx.store);
+      if (q.schedule !== undefined && !schedules.has(q.schedule))
+        throw new HttpError(404, 'not_found', `no schedule named "${q.schedule}"`);
+      return [...schedules.values()]
+        .filter((s) => q.schedule === undefined || s.name === q.schedule)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((s) => ({
+          schedule: s.name,
+          timeZone: s.timeZone,
+          shifts: shifts(s, q.from, q.to).map((p) => ({
+            user: p.user,
+            start: p.start,
+            end: p.end,
+            source: p.source.kind === 'override' ? 'override' : p.source.layer,
+          })),
+        }));
     },
   );
 

@@ -3,7 +3,7 @@
  * follow-ups, public updates. Each form starts from the incident as stored
  * and is keyed by it by the page, so a live change resets an untouched form.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { formatTimestamp } from '../format.ts';
 import {
   groupTasks,
@@ -141,6 +141,8 @@ export function ImpactPanel({ incident }: { incident: Incident }) {
 export function TasksPanel({ incident }: { incident: Incident }) {
   const { tasks, followUps } = groupTasks(incident.tasks);
   const update = useUpdateTask(incident.id);
+  // While a write is on its way the box shows what was clicked, whatever a refetch says meanwhile.
+  const pending = update.isPending ? update.variables : undefined;
   return (
     <section className="panel" data-testid="tasks">
       <header className="panel-head">
@@ -151,12 +153,14 @@ export function TasksPanel({ incident }: { incident: Incident }) {
         <TaskList
           title="Tasks"
           tasks={tasks}
+          pending={pending}
           onStatus={(task, status) => update.mutate({ task, status })}
           empty="No tasks."
         />
         <TaskList
           title="Follow-ups"
           tasks={followUps}
+          pending={pending}
           onStatus={(task, status) => update.mutate({ task, status })}
           empty="No follow-ups: add the actions that keep this from happening again."
         />
@@ -171,9 +175,10 @@ function TaskList(props: {
   title: string;
   tasks: Task[];
   empty: string;
+  pending?: { task: string; status: Task['status'] };
   onStatus: (task: string, status: Task['status']) => void;
 }) {
-  const { title, tasks, empty, onStatus } = props;
+  const { title, tasks, empty, pending, onStatus } = props;
   return (
     <div>
       <div className="field-label">{title}</div>
@@ -182,36 +187,65 @@ function TaskList(props: {
       ) : (
         <ul className="task-list">
           {tasks.map((t) => (
-            <li
+            <TaskRow
               key={t.id}
-              data-testid="task"
-              data-task={t.id}
-              data-kind={t.kind}
-              data-status={t.status}
-              className={`task task-${t.status}`}
-            >
-              <label>
-                <input
-                  type="checkbox"
-                  checked={t.status === 'done'}
-                  disabled={t.status === 'cancelled'}
-                  aria-label={`${t.title} done`}
-                  data-testid="task-done"
-                  onChange={(e) => onStatus(t.id, e.target.checked ? 'done' : 'open')}
-                />
-                <span className="task-title">{t.title}</span>
-              </label>
-              {t.actionType && <span className="tag tag-action">{t.actionType}</span>}
-              {t.owner && <span className="muted small">@{t.owner}</span>}
-              {t.dueAt !== undefined && (
-                <span className="muted small num">due {formatTimestamp(t.dueAt).slice(0, 10)}</span>
-              )}
-              {t.status === 'cancelled' && <span className="muted small">cancelled</span>}
-            </li>
+              task={t}
+              pending={pending?.task === t.id ? pending : undefined}
+              onStatus={onStatus}
+            />
           ))}
         </ul>
       )}
     </div>
+  );
+}
+
+function TaskRow(props: {
+  task: Task;
+  pending?: { status: Task['status'] };
+  onStatus: (task: string, status: Task['status']) => void;
+}) {
+  const { task: t, pending, onStatus } = props;
+  // react-query tells React about the optimistic cache write a tick after the click, and React puts
+  // a controlled box back to its old value at the end of the click: without this local state the
+  // click shows nothing for that moment. Cleared once the write settles and the cache speaks again.
+  const [clicked, setClicked] = useState<Task['status'] | undefined>(undefined);
+  const writing = pending !== undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new status from the cache also ends the override (a write can settle before React sees it pending)
+  useEffect(() => {
+    if (!writing) setClicked(undefined);
+  }, [writing, t.status]);
+  const shown = clicked ?? pending?.status ?? t.status;
+  return (
+    <li
+      data-testid="task"
+      data-task={t.id}
+      data-kind={t.kind}
+      data-status={t.status}
+      className={`task task-${t.status}`}
+    >
+      <label>
+        <input
+          type="checkbox"
+          checked={shown === 'done'}
+          disabled={t.status === 'cancelled'}
+          aria-label={`${t.title} done`}
+          data-testid="task-done"
+          onChange={(e) => {
+            const status = e.target.checked ? 'done' : 'open';
+            setClicked(status);
+            onStatus(t.id, status);
+          }}
+        />
+        <span className="task-title">{t.title}</span>
+      </label>
+      {t.actionType && <span className="tag tag-action">{t.actionType}</span>}
+      {t.owner && <span className="muted small">@{t.owner}</span>}
+      {t.dueAt !== undefined && (
+        <span className="muted small num">due {formatTimestamp(t.dueAt).slice(0, 10)}</span>
+      )}
+      {t.status === 'cancelled' && <span className="muted small">cancelled</span>}
+    </li>
   );
 }
 
@@ -300,31 +334,47 @@ function TaskForm({ incidentId }: { incidentId: number }) {
 export function PublicUpdatesPanel({ incident }: { incident: Incident }) {
   const post = usePublicUpdate(incident.id);
   const [body, setBody] = useState('');
+  const latestTitle = incident.publicUpdates.at(-1)?.title ?? '';
+  const [title, setTitle] = useState(latestTitle);
   const updates = [...incident.publicUpdates].sort((a, b) => b.at - a.at);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (body.trim() === '') return;
-    post.mutate(body.trim(), { onSuccess: () => setBody('') });
+    if (body.trim() === '' || title.trim() === '') return;
+    post.mutate({ title: title.trim(), body: body.trim() }, { onSuccess: () => setBody('') });
   };
   return (
     <section className="panel" data-testid="public-updates">
       <header className="panel-head">
         <h3>Public updates</h3>
-        <span className="muted small">newest first; shown on the status page while the incident is open</span>
+        <span className="muted small">
+          newest first; shown on the status page under their own title while the incident is open
+        </span>
       </header>
       {updates.length === 0 ? (
-        <div className="empty muted small">No public update yet.</div>
+        <div className="empty muted small">
+          No public update yet: the status page does not show this incident.
+        </div>
       ) : (
         <ul className="update-list">
           {updates.map((u) => (
             <li key={`${u.at}:${u.body}`} data-testid="public-update">
               <span className="num muted small">{formatTimestamp(u.at)}</span>
+              <b data-testid="public-update-title">{u.title}</b>
               <span>{u.body}</span>
             </li>
           ))}
         </ul>
       )}
       <form className="inline-form" onSubmit={submit}>
+        <input
+          data-testid="update-title"
+          aria-label="Public title"
+          placeholder="Public title (not the internal one)"
+          value={title}
+          maxLength={200}
+          required
+          onChange={(e) => setTitle(e.target.value)}
+        />
         <input
           className="grow"
           data-testid="update-input"
@@ -334,7 +384,11 @@ export function PublicUpdatesPanel({ incident }: { incident: Incident }) {
           maxLength={5_000}
           onChange={(e) => setBody(e.target.value)}
         />
-        <button type="submit" disabled={post.isPending || body.trim() === ''} data-testid="update-submit">
+        <button
+          type="submit"
+          disabled={post.isPending || body.trim() === '' || title.trim() === ''}
+          data-testid="update-submit"
+        >
           Post update
         </button>
         <WriteError error={post.error} />

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { getToken } from '../api.ts';
+import { formatTimestamp } from '../format.ts';
 import { withAccessToken } from '../incident-data.ts';
 import { useGeneratePostmortem, useSavePostmortem } from '../incident-queries.ts';
 import { MarkdownPreview } from './MarkdownPreview.tsx';
@@ -9,9 +10,16 @@ import { WriteError } from './WriteError.tsx';
  * The postmortem: "Generate draft" writes it from the evidence, the textarea
  * edits the Markdown beside a rendered preview, Save stores it. While the
  * text is unchanged it follows the stored version (someone else's save
- * arrives live); once edited it is left alone until saved.
+ * arrives live); once edited it is left alone until saved. A stored edit is
+ * only replaced by a new draft after the person confirms it.
  */
-export function PostmortemEditor({ incidentId, stored }: { incidentId: number; stored: string | undefined }) {
+export function PostmortemEditor(props: {
+  incidentId: number;
+  stored: string | undefined;
+  /** Who stored the postmortem by hand, when someone did: a new draft then needs their consent. */
+  edited: { at: number; by: string } | undefined;
+}) {
+  const { incidentId, stored, edited } = props;
   const [text, setText] = useState(stored ?? '');
   const [base, setBase] = useState(stored);
   const generate = useGeneratePostmortem(incidentId);
@@ -25,7 +33,14 @@ export function PostmortemEditor({ incidentId, stored }: { incidentId: number; s
   const onGenerate = () => {
     if (dirty && text.trim() !== '' && !window.confirm('Replace your unsaved edits with a new draft?'))
       return;
-    generate.mutate(undefined, { onSuccess: (incident) => setText(incident.postmortem ?? '') });
+    // The server refuses to replace an edited postmortem unless asked to: ask the person first.
+    const force =
+      edited !== undefined &&
+      window.confirm(
+        `The postmortem was edited by ${edited.by} on ${formatTimestamp(edited.at)}. Replace it with a new draft from the evidence? The edit is lost.`,
+      );
+    if (edited !== undefined && !force) return;
+    generate.mutate({ force }, { onSuccess: (incident) => setText(incident.postmortem ?? '') });
   };
   return (
     <section className="panel" data-testid="postmortem">
@@ -58,7 +73,13 @@ export function PostmortemEditor({ incidentId, stored }: { incidentId: number; s
             </a>
           )}
           <span className="muted small" data-testid="pm-status">
-            {dirty ? 'unsaved changes' : stored ? 'saved' : 'no postmortem yet'}
+            {dirty
+              ? 'unsaved changes'
+              : edited
+                ? `saved (edited by ${edited.by})`
+                : stored
+                  ? 'saved draft'
+                  : 'no postmortem yet'}
           </span>
         </span>
       </header>

@@ -46,7 +46,11 @@ export function IncidentDetail() {
       <Alerts alerts={alerts} now={now} />
       <IncidentTimeline incidentId={incident.id} entries={timeline} />
       <PublicUpdatesPanel incident={incident} />
-      <PostmortemEditor incidentId={incident.id} stored={incident.postmortem} />
+      <PostmortemEditor
+        incidentId={incident.id}
+        stored={incident.postmortem}
+        edited={incident.postmortemEdit}
+      />
     </>
   );
 }

@@ -1,18 +1,34 @@
+import { useSearchParams } from 'react-router';
 import { getToken } from '../api.ts';
 import { useNow } from '../check-queries.ts';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
-import { OnCallStrip } from '../components/OnCallStrip.tsx';
+import { OnCallCalendar } from '../components/OnCallCalendar.tsx';
 import { formatDuration, formatTimestamp } from '../format.ts';
-import { type ShiftLike, withAccessToken } from '../incident-data.ts';
-import { type OnCallNow, useOnCall } from '../incident-queries.ts';
+import { withAccessToken } from '../incident-data.ts';
+import { type OnCallNow, type ScheduleShifts, useOnCall, useOnCallShifts } from '../incident-queries.ts';
+import {
+  addMonths,
+  type CalendarMonth,
+  type MonthGrid,
+  monthGrid,
+  monthOf,
+  monthParam,
+  monthTitle,
+  parseMonthParam,
+} from '../oncall-calendar.ts';
 
-/** The strip shows what the API returns: the next 7 days. */
-const STRIP_DAYS = 7;
-
-/** `/oncall`: per schedule, who is on call now and next, a week of shifts, and the iCal feeds. */
+/**
+ * `/oncall`: per schedule, who is on call now and next, a month calendar of
+ * shifts (navigable, the month in the query string) and the iCal feeds.
+ */
 export function OnCall() {
   const oncall = useOnCall();
   const now = useNow(30_000);
+  const [params, setParams] = useSearchParams();
+  const month = parseMonthParam(params.get('month')) ?? monthOf(now);
+  const grid = monthGrid(month);
+  const shifts = useOnCallShifts(grid.from, grid.to);
+  const go = (m: CalendarMonth) => setParams({ month: monthParam(m) }, { replace: true });
   if (!oncall.data)
     return oncall.error ? (
       <ErrorPanel error={oncall.error} />
@@ -30,21 +46,66 @@ export function OnCall() {
           <code>apiVersion: ballast.dev/v1</code>) and apply them with <code>ballast apply DIR</code>.
         </div>
       ) : (
-        oncall.data.map((s) => <ScheduleCard key={s.schedule} entry={s} now={now} />)
+        <>
+          <nav className="calendar-nav" aria-label="Month">
+            <button type="button" data-testid="calendar-prev" onClick={() => go(addMonths(month, -1))}>
+              ← {monthTitle(addMonths(month, -1))}
+            </button>
+            <h2 data-testid="calendar-month" data-month={monthParam(month)}>
+              {monthTitle(month)}
+            </h2>
+            <button type="button" data-testid="calendar-next" onClick={() => go(addMonths(month, 1))}>
+              {monthTitle(addMonths(month, 1))} →
+            </button>
+            <button
+              type="button"
+              className="ghost"
+              data-testid="calendar-today"
+              onClick={() => go(monthOf(now))}
+            >
+              This month
+            </button>
+            <span className="muted small">times in your zone</span>
+          </nav>
+          {shifts.error && <ErrorPanel error={shifts.error} />}
+          {oncall.data.map((s) => (
+            <ScheduleCard
+              key={s.schedule}
+              entry={s}
+              now={now}
+              grid={grid}
+              shifts={shifts.data?.find((x) => x.schedule === s.schedule)}
+            />
+          ))}
+        </>
       )}
     </>
   );
 }
 
-function ScheduleCard({ entry, now }: { entry: OnCallNow; now: number }) {
+function ScheduleCard(props: {
+  entry: OnCallNow;
+  now: number;
+  grid: MonthGrid;
+  shifts: ScheduleShifts | undefined;
+}) {
+  const { entry, now, grid, shifts } = props;
   const token = getToken();
-  const shifts: ShiftLike[] = entry.now ? [entry.now, ...entry.next] : entry.next;
   const next = entry.next[0];
-  const people = [...new Set(shifts.map((s) => s.user))].sort();
+  const people = [
+    ...new Set([
+      entry.now?.user,
+      ...entry.next.map((s) => s.user),
+      ...(shifts?.shifts ?? []).map((s) => s.user),
+    ]),
+  ]
+    .filter((u): u is string => u !== undefined)
+    .sort();
   return (
     <section className="panel" data-testid="schedule" data-schedule={entry.schedule}>
       <header className="panel-head">
         <h2>{entry.schedule}</h2>
+        {shifts && <span className="muted small">handoffs in {shifts.timeZone}</span>}
         <a
           className="small"
           href={withAccessToken(`/api/v1/schedules/${encodeURIComponent(entry.schedule)}/ical`, token)}
@@ -103,28 +164,10 @@ function ScheduleCard({ entry, now }: { entry: OnCallNow; now: number }) {
           </span>
         </div>
       </div>
-      <OnCallStrip shifts={shifts} from={now} days={STRIP_DAYS} testId="oncall-strip" />
-      {entry.next.length > 0 && (
-        <table className="grid shift-table">
-          <thead>
-            <tr>
-              <th>Who</th>
-              <th>From</th>
-              <th>To</th>
-              <th className="r">Length</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entry.next.map((s) => (
-              <tr key={`${s.user}@${s.start}`} data-testid="next-shift">
-                <td>{s.user}</td>
-                <td className="num">{formatTimestamp(s.start)}</td>
-                <td className="num">{formatTimestamp(s.end)}</td>
-                <td className="r num">{formatDuration(s.end - s.start)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {shifts ? (
+        <OnCallCalendar grid={grid} shifts={shifts.shifts} now={now} />
+      ) : (
+        <div className="loading">Loading shifts…</div>
       )}
     </section>
   );
