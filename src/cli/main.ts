@@ -1,8 +1,6 @@
 import { Command, CommanderError } from 'commander';
 // Registers the ballast.dev/v1 kinds that capabilities own, so validate and apply know them.
-import '../checks/index.ts';
-import '../load/index.ts';
-import '../oncall/index.ts';
+import '../capabilities.ts';
 import { registerApply } from './commands/apply.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerIncident } from './commands/incident.ts';

@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
 // Registers the ballast.dev/v1 kinds that capabilities own (LoadTest, Check, ...), so applied specs may hold them.
 import { type CheckDefinition, type CheckMonitor, checkFromDocument } from '../checks/index.ts';
-import '../load/index.ts';
-import '../oncall/index.ts';
+import '../capabilities.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, loadSpecSources } from '../spec/index.ts';
 import type { ApplyResult, Store } from '../store/types.ts';
 import type { SloRuntime } from './runtime.ts';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CheckResult } from '../checks/types.ts';
-import type { Incident, TimelineEntry } from '../incidents/types.ts';
+import type { Incident, TimelineEntry } from '../incidents/index.ts';
 import type { SecondSample } from '../load/types.ts';
 import type { AlertTransition, SloStatus } from '../slo/model.ts';
 import type { CheckHealthRecord } from '../store/types.ts';

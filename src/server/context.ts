@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { CheckMonitor } from '../checks/index.ts';
-import type { RateLimiter } from '../incidents/intake/rate-limit.ts';
-import type { IncidentService } from '../incidents/service.ts';
-import type { PagingEngine } from '../oncall/paging.ts';
+import type { IncidentService, RateLimiter } from '../incidents/index.ts';
 import type { SloDefinition } from '../slo/model.ts';
 import type { Store } from '../store/types.ts';
 import type { EventBus } from './bus.ts';
 import { HttpError } from './errors.ts';
+import type { PagingEngine } from './paging.ts';
 import type { SloRuntime } from './runtime.ts';
 import { ErrorSchema } from './schemas.ts';
 

@@ -8,11 +8,8 @@ import { join } from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CheckMonitor } from '../checks/index.ts';
-import type { GroupingRules, RoutingRule } from '../incidents/grouping.ts';
-import { RateLimiter } from '../incidents/intake/rate-limit.ts';
-import { IncidentService } from '../incidents/service.ts';
-import { Notifier } from '../oncall/notify/index.ts';
-import { PagingEngine } from '../oncall/paging.ts';
+import { type GroupingRules, RateLimiter, type RoutingRule } from '../incidents/index.ts';
+import { Notifier, type NotifierConfig } from '../oncall/index.ts';
 import { SloEngine } from '../slo/index.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
@@ -24,8 +21,11 @@ import { addCheckMetrics } from './check-metrics.ts';
 import { checkSliFeeder } from './check-sli.ts';
 import type { ServerContext } from './context.ts';
 import { installErrorHandler } from './errors.ts';
+import { startIncidents } from './incident-runtime.ts';
+import { reapSilentLoadRuns } from './load-reaper.ts';
 import { createMetricsRegistry } from './metrics.ts';
-import { policyRoutingRules, readDirectory } from './oncall-directory.ts';
+import { readDirectory } from './oncall-directory.ts';
+import { PagingEngine } from './paging.ts';
 import { prometheusEvaluator } from './prometheus-slos.ts';
 import { ackRoutes } from './routes/ack.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -79,6 +79,10 @@ export interface ServerOptions {
   runChecks?: boolean;
   /** How often heartbeat checks are judged (default 5 s). */
   heartbeatTickMs?: number;
+  /** Raw check results older than this are pruned (default 90 days; daily uptime counts are kept). */
+  resultRetentionMs?: number;
+  /** How often pruning runs (default 10 min), each run deleting at most 10 batches of 5,000. */
+  pruneEveryMs?: number;
   /** How alerts group into incidents (default: same service within 30 minutes; no label grouping). */
   grouping?: GroupingRules;
   /** Routing rules from labels/service to escalation policy, urgency and severity (first match wins). */
@@ -99,6 +103,10 @@ export interface ServerOptions {
   paging?: boolean;
   /** How often paging runs (default 5 s). */
   pagingTickMs?: number;
+  /** Page delivery: retries, backoff, per-try timeout, attempts on the wire at once (defaults 3, 1 s, 10 s, 16). */
+  notify?: Pick<NotifierConfig, 'retries' | 'retryDelayMs' | 'timeoutMs' | 'concurrency'>;
+  /** How often alert events stored but not applied are retried (default 30 s). */
+  recoverEveryMs?: number;
   /** Events v2 intake rate per integration key (default 120 a minute, burst 60). */
   intakePerMinute?: number;
   intakeBurst?: number;
@@ -221,6 +229,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       resendEveryMs: options.alertmanagerResendMs,
       onError: (err, url) => log('warn', `could not post alerts to ${url}`, err),
     });
+    // Before anything can publish an alert: what a crash left pending is applied first.
+    const incidentSide = await startIncidents({
+      store,
+      bus,
+      now,
+      log,
+      ...(options.grouping ? { grouping: options.grouping } : {}),
+      ...(options.routing ? { routing: options.routing } : {}),
+      ...(options.recoverEveryMs !== undefined ? { recoverEveryMs: options.recoverEveryMs } : {}),
+    });
+    const { incidents } = incidentSide;
+    stops.push(() => incidentSide.stop());
     const runtime = new SloRuntime({
       store,
       engine,
@@ -239,6 +259,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       artifactsDir: options.artifactsDir ?? join(options.dataDir ?? join(tmpdir(), 'ballast'), 'artifacts'),
       concurrency: options.checkConcurrency,
       heartbeatTickMs: options.heartbeatTickMs,
+      retention: {
+        ...(options.resultRetentionMs !== undefined ? { keepMs: options.resultRetentionMs } : {}),
+        ...(options.pruneEveryMs !== undefined ? { everyMs: options.pruneEveryMs } : {}),
+      },
       feedSli: checkSliFeeder(runtime, store),
       publishAlert: (t) => runtime.publishAlert(t),
       onResult: (result, health) => bus.emit('check-result', { result, health }),
@@ -255,21 +279,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     } else {
       await checks.reload();
     }
-    const incidents = new IncidentService({
-      store,
-      now,
-      ...(options.grouping ? { grouping: options.grouping } : {}),
-      ...(options.routing ? { routing: options.routing } : {}),
-      routingFrom: () => policyRoutingRules(store),
-      onChange: (incident, entries) => bus.emit('incident', { incident, entries }),
-      log,
-    });
-    // SLO burn-rate alerts and failing checks open incidents like any other alert.
-    bus.on('alert', (t) => {
-      incidents
-        .intakeTransition(t)
-        ?.catch((err) => log('error', `could not take alert ${t.slo} into incidents`, err));
-    });
+    await incidentSide.retake();
     // PagerDuty allows about 120 events a minute per routing key; so does Ballast, with a burst of 60.
     const intakeLimiter = new RateLimiter({
       perMinute: options.intakePerMinute ?? 120,
@@ -295,7 +305,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     stops.push(() => app.close());
     const address = await app.listen({ port: options.port ?? 7420, host: options.host ?? '127.0.0.1' });
     const url = address;
-    const pager = new Notifier({ ...(options.smtp ? { smtp: options.smtp } : {}), now });
+    const pager = new Notifier({ ...options.notify, ...(options.smtp ? { smtp: options.smtp } : {}), now });
     const paging = new PagingEngine({
       store,
       incidents,
@@ -323,6 +333,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.evaluateEveryMs ?? 10_000,
     );
     stops.push(() => clearInterval(timer));
+    const reaper = setInterval(
+      () =>
+        reapSilentLoadRuns(store, now())
+          .then((ids) => {
+            for (const id of ids) log('warn', `load run ${id}: no samples for 2 minutes, marked failed`);
+          })
+          .catch((err) => log('error', 'reaping silent load runs failed', err)),
+      30_000,
+    );
+    reaper.unref();
+    stops.push(() => clearInterval(reaper));
     const server: RunningServer = { url, close: stopAll, store, engine, bus, runtime, context: ctx, paging };
     if (adminToken) server.adminToken = adminToken;
     return server;

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS, type SloDefinition } from '../slo/model.ts';
 import { defaultAlerting, formatDiagnostic, loadSpecDirectory, loadSpecSources } from './index.ts';
-// examples/ holds every kind, including the ones capabilities register (LoadTest).
-import '../load/index.ts';
+// examples/ holds every kind, including the ones capabilities register (LoadTest, Check, on-call kinds).
+import '../capabilities.ts';
 
 const SERVICE = 'apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: shop\n---\n';
+/** The check a BallastCheck source names (a reference to a missing Check is an error). */
+const CHECK =
+  'apiVersion: ballast.dev/v1\nkind: Check\nmetadata:\n  name: home-page\nspec:\n  service: shop\n  type: http\n  http:\n    url: http://127.0.0.1:8080/\n---\n';
 const PROM = `apiVersion: openslo/v1
 kind: DataSource
 metadata:
@@ -21,7 +24,7 @@ function sloWith(
   indicator: string,
   extra = '  budgetingMethod: Occurrences\n  objectives:\n    - target: 0.99\n',
 ): SloDefinition {
-  const content = `${SERVICE}${PROM}apiVersion: openslo/v1
+  const content = `${SERVICE}${CHECK}${PROM}apiVersion: openslo/v1
 kind: SLO
 metadata:
   name: shop-slo

@@ -2,11 +2,13 @@ import type { CheckDefinition, CheckResult, CheckStatus } from '../checks/types.
 import type {
   AlertRecord,
   Incident,
+  IncidentRepo,
   IncidentState,
   IncomingAlert,
+  PendingAlertEvent,
   Severity,
   TimelineEntry,
-} from '../incidents/types.ts';
+} from '../incidents/index.ts';
 import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type {
   AlertSource,
@@ -18,9 +20,11 @@ import type {
 } from '../slo/model.ts';
 import * as alerts from './alerts.ts';
 import * as buckets from './buckets.ts';
+import { checkHasArtifact, pruneCheckResults } from './check-retention.ts';
 import * as checks from './checks.ts';
 import type { Db } from './db.ts';
 import * as documents from './documents.ts';
+import * as intake from './incident-alerts.ts';
 import * as incidents from './incidents.ts';
 import * as loadRuns from './load-runs.ts';
 import * as paging from './paging.ts';
@@ -141,7 +145,11 @@ export class DrizzleStore implements Store {
   getLoadRun(id: string): Promise<LoadRunRecord | undefined> {
     return loadRuns.getLoadRun(this.#open, id);
   }
-  listLoadRuns(filter: { service?: string; limit?: number }): Promise<LoadRunListRecord[]> {
+  listLoadRuns(filter: {
+    service?: string;
+    status?: LoadRunStatus;
+    limit?: number;
+  }): Promise<LoadRunListRecord[]> {
     return loadRuns.listLoadRuns(this.#open, filter);
   }
   addLoadRunSeconds(id: string, samples: SecondSample[]): Promise<void> {
@@ -193,6 +201,12 @@ export class DrizzleStore implements Store {
   listCheckDaily(filter: { check?: string; fromDay: number; toDay: number }): Promise<CheckDailyRecord[]> {
     return checks.listCheckDaily(this.#open, filter);
   }
+  pruneCheckResults(before: number, limit: number): Promise<{ deleted: number; artifacts: string[] }> {
+    return pruneCheckResults(this.#open, before, limit);
+  }
+  checkHasArtifact(check: string, file: string): Promise<boolean> {
+    return checkHasArtifact(this.#open, check, file);
+  }
   saveCheckHealth(record: CheckHealthRecord): Promise<void> {
     return checks.saveCheckHealth(this.#open, record);
   }
@@ -212,21 +226,36 @@ export class DrizzleStore implements Store {
     return checks.listHeartbeats(this.#open);
   }
 
-  ingestAlert(alert: IncomingAlert, eventKey: string): Promise<{ record: AlertRecord; duplicate: boolean }> {
-    return incidents.ingestAlert(this.#open, alert, eventKey);
+  ingestAlert(
+    alert: IncomingAlert,
+    eventKey: string,
+  ): Promise<{ record: AlertRecord; duplicate: boolean; event: { id: number; applied: boolean } }> {
+    return intake.ingestAlert(this.#open, alert, eventKey);
+  }
+  pendingAlertEvents(filter: { dedupKey?: string; limit?: number }): Promise<PendingAlertEvent[]> {
+    return intake.pendingAlertEvents(this.#open, filter);
+  }
+  claimAlertEvent(eventId: number, at: number): Promise<boolean> {
+    return intake.claimAlertEvent(this.#open, eventId, at);
+  }
+  incidentTransaction<T>(work: (tx: IncidentRepo) => Promise<T>): Promise<T> {
+    return incidents.incidentTransaction(this.#open, work);
   }
   getAlert(dedupKey: string): Promise<AlertRecord | undefined> {
-    return incidents.getAlert(this.#open, dedupKey);
+    return intake.getAlert(this.#open, dedupKey);
   }
   listAlerts(filter: {
     incidentId?: number;
     status?: AlertRecord['status'];
     limit?: number;
   }): Promise<AlertRecord[]> {
-    return incidents.listAlerts(this.#open, filter);
+    return intake.listAlerts(this.#open, filter);
   }
   linkAlert(alertId: number, incidentId: number): Promise<void> {
-    return incidents.linkAlert(this.#open, alertId, incidentId);
+    return intake.linkAlert(this.#open, alertId, incidentId);
+  }
+  relinkAlerts(from: number, to: number): Promise<number> {
+    return intake.relinkAlerts(this.#open, from, to);
   }
   createIncident(input: Omit<Incident, 'id'>): Promise<Incident> {
     return incidents.createIncident(this.#open, input);
@@ -246,6 +275,9 @@ export class DrizzleStore implements Store {
     limit?: number;
   }): Promise<Incident[]> {
     return incidents.listIncidents(this.#open, filter);
+  }
+  scanIncidents(afterId: number, limit: number): Promise<Incident[]> {
+    return incidents.scanIncidents(this.#open, afterId, limit);
   }
   addTimelineEntry(entry: Omit<TimelineEntry, 'id'>): Promise<TimelineEntry> {
     return incidents.addTimelineEntry(this.#open, entry);

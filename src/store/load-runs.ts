@@ -44,10 +44,11 @@ export async function getLoadRun(db: Db, id: string): Promise<LoadRunRecord | un
  */
 export async function listLoadRuns(
   db: Db,
-  filter: { service?: string; limit?: number },
+  filter: { service?: string; status?: LoadRunStatus; limit?: number },
 ): Promise<LoadRunListRecord[]> {
   const conditions: SQL[] = [];
   if (filter.service !== undefined) conditions.push(eq(loadRuns.service, filter.service));
+  if (filter.status !== undefined) conditions.push(eq(loadRuns.status, filter.status));
   const rows = await db
     .select({
       id: loadRuns.id,
@@ -99,7 +100,12 @@ export async function finishLoadRun(
 ): Promise<LoadRunRecord | undefined> {
   const set: Partial<typeof loadRuns.$inferInsert> = { status: end.status, finishedAt: end.finishedAt };
   if (end.summary) set.summary = end.summary;
-  const [row] = await db.update(loadRuns).set(set).where(eq(loadRuns.id, id)).returning();
+  // Only a running run ends: the silent-run reaper and a late finish from the CLI must not overwrite each other.
+  const [row] = await db
+    .update(loadRuns)
+    .set(set)
+    .where(and(eq(loadRuns.id, id), eq(loadRuns.status, 'running')))
+    .returning();
   return row ? toRun(row) : undefined;
 }
 

@@ -7,6 +7,8 @@
  * differences in timestamp parsing, and cheap integer range scans. Doubles
  * hold up to 2^53 exactly, which epoch ms will not reach.
  */
+
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -21,7 +23,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { CheckDefinition, CheckResult } from '../checks/types.ts';
-import type { BusinessImpact, IncomingAlert, Milestones, Roles, Task } from '../incidents/types.ts';
+import type { BusinessImpact, IncomingAlert, Milestones, Roles, Task } from '../incidents/index.ts';
 import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type { ServiceDefinition, SloDefinition } from '../slo/model.ts';
 import type { CapacityStep } from './types.ts';
@@ -221,6 +223,7 @@ export type CheckResultDetail = Pick<
   | 'phases'
   | 'httpStatus'
   | 'certificateNotAfter'
+  | 'certificateChain'
   | 'attempts'
   | 'steps'
   | 'artifacts'
@@ -288,24 +291,32 @@ export const heartbeats = pgTable('heartbeats', {
 // ── incidents ─────────────────────────────────────────────────────────────
 
 /**
- * Every alert event the intake accepted, append-only, written before it answers
- * 2xx: the durable log. `event_key` (a hash of the sender's event) is unique, so
- * a replayed event is recognised and changes nothing.
+ * Every alert event the intake accepted, written before it answers 2xx: the
+ * durable log. `event_key` (a hash of the sender's event) is unique, so a
+ * replayed event is recognised. `applied_at` is set in the transaction that
+ * applies the event to the incidents; an event without it (a crash came
+ * between) is applied at start-up, by the sweep, or by the sender's replay.
  */
-export const alertEventsIn = pgTable('alert_events_in', {
-  id: serial('id').primaryKey(),
-  eventKey: text('event_key').notNull().unique('alert_events_in_event_key'),
-  receivedAt: epochMs('received_at').notNull(),
-  /** alertmanager | events-v2 | slo | check */
-  origin: text('origin').notNull(),
-  /** Integration key it came through; null for Ballast's own alerts. */
-  integration: text('integration'),
-  dedupKey: text('dedup_key').notNull(),
-  /** trigger | acknowledge | resolve */
-  action: text('action').notNull(),
-  /** The normalised event, whole. */
-  body: jsonb('body').$type<IncomingAlert>().notNull(),
-});
+export const alertEventsIn = pgTable(
+  'alert_events_in',
+  {
+    id: serial('id').primaryKey(),
+    eventKey: text('event_key').notNull().unique('alert_events_in_event_key'),
+    receivedAt: epochMs('received_at').notNull(),
+    /** alertmanager | events-v2 | slo | check */
+    origin: text('origin').notNull(),
+    /** Integration key it came through; null for Ballast's own alerts. */
+    integration: text('integration'),
+    dedupKey: text('dedup_key').notNull(),
+    /** trigger | acknowledge | resolve */
+    action: text('action').notNull(),
+    /** The normalised event, whole. */
+    body: jsonb('body').$type<IncomingAlert>().notNull(),
+    /** When the event reached the incidents; null while pending. */
+    appliedAt: epochMs('applied_at'),
+  },
+  (t) => [index('alert_events_in_pending').on(t.dedupKey, t.id).where(sql`${t.appliedAt} is null`)],
+);
 
 /** The current state of each dedup key, moved by the events of `alert_events_in` in their transaction. */
 export const alerts = pgTable(
@@ -365,7 +376,10 @@ export const incidents = pgTable(
     declaredBy: text('declared_by'),
     /** Markdown. */
     postmortem: text('postmortem'),
-    publicUpdates: jsonb('public_updates').$type<{ at: number; body: string }[]>().notNull(),
+    /** Who stored the postmortem by hand and when; null for a generated draft (or none). */
+    postmortemEdit: jsonb('postmortem_edit').$type<{ at: number; by: string }>(),
+    /** Stored before public updates had titles: those read back with a stand-in title. */
+    publicUpdates: jsonb('public_updates').$type<{ at: number; title?: string; body: string }[]>().notNull(),
   },
   (t) => [
     index('incidents_state').on(t.state),

@@ -1,12 +1,5 @@
 import type { CheckDefinition, CheckResult, CheckStatus } from '../checks/types.ts';
-import type {
-  AlertRecord,
-  Incident,
-  IncidentState,
-  IncomingAlert,
-  Severity,
-  TimelineEntry,
-} from '../incidents/types.ts';
+import type { Incident, IncidentStore, MaintenanceWindow, TimelineEntry } from '../incidents/index.ts';
 import type { CapacityStep } from '../load/capacity.ts';
 import type { LoadSummary, SecondSample } from '../load/types.ts';
 import type {
@@ -87,7 +80,7 @@ export interface CapacityRecord {
  * The persistence boundary. Both drivers (PGlite, PostgreSQL) implement it
  * with the same Drizzle schema; the rest of Ballast never sees SQL.
  */
-export interface Store {
+export interface Store extends IncidentStore {
   readonly driver: 'pglite' | 'postgres';
 
   /** Stores documents plus the models derived from them, in one transaction. Idempotent. */
@@ -149,12 +142,16 @@ export interface Store {
   }): Promise<LoadRunRecord>;
   getLoadRun(id: string): Promise<LoadRunRecord | undefined>;
   /** Newest first (default limit 50). */
-  listLoadRuns(filter: { service?: string; limit?: number }): Promise<LoadRunListRecord[]>;
+  listLoadRuns(filter: {
+    service?: string;
+    status?: LoadRunStatus;
+    limit?: number;
+  }): Promise<LoadRunListRecord[]>;
   /** Upserts per-second samples by (run, t): a resent second replaces the old one. */
   addLoadRunSeconds(id: string, samples: SecondSample[]): Promise<void>;
   /** The run's samples, ascending by `t`. */
   listLoadRunSeconds(id: string): Promise<SecondSample[]>;
-  /** Ends a run: sets status, finish time and (when given) the summary. Undefined when no such run. */
+  /** Ends a running run: sets status, finish time and (when given) the summary. Undefined when no such run is running. */
   finishLoadRun(
     id: string,
     end: { status: Exclude<LoadRunStatus, 'running'>; summary?: LoadSummary; finishedAt: number },
@@ -191,6 +188,14 @@ export interface Store {
   latestCheckResults(): Promise<StoredCheckResult[]>;
   /** Daily counts with `fromDay <= day < toDay` (UTC midnights, epoch ms), ascending; all checks when `check` is undefined. */
   listCheckDaily(filter: { check?: string; fromDay: number; toDay: number }): Promise<CheckDailyRecord[]>;
+  /**
+   * Deletes at most `limit` results that started before `before` (oldest
+   * first), never a check's newest one; daily counts stay. Returns how many
+   * went and the artifact files they named.
+   */
+  pruneCheckResults(before: number, limit: number): Promise<{ deleted: number; artifacts: string[] }>;
+  /** Whether a stored result of `check` names `file` as its screenshot or trace. */
+  checkHasArtifact(check: string, file: string): Promise<boolean>;
   /** Saves a check's threshold state (restored at start-up). */
   saveCheckHealth(record: CheckHealthRecord): Promise<void>;
   listCheckHealth(): Promise<CheckHealthRecord[]>;
@@ -207,46 +212,15 @@ export interface Store {
   listHeartbeats(): Promise<{ check: string; lastPingAt: number; pings: number }[]>;
 
   // ── incidents ───────────────────────────────────────────────────────
+  // The intake, incidents and timeline methods are `IncidentStore`'s (the incident module's port).
 
-  /**
-   * Stores one incoming alert event and applies it to its dedup key's alert
-   * record, in one transaction, before the intake answers 2xx. A replay (the
-   * same `eventKey`: a hash of the sender's event) changes nothing and says so.
-   */
-  ingestAlert(alert: IncomingAlert, eventKey: string): Promise<{ record: AlertRecord; duplicate: boolean }>;
-  getAlert(dedupKey: string): Promise<AlertRecord | undefined>;
-  /** Newest first (default limit 100). */
-  listAlerts(filter: {
-    incidentId?: number;
-    status?: AlertRecord['status'];
-    limit?: number;
-  }): Promise<AlertRecord[]>;
-  linkAlert(alertId: number, incidentId: number): Promise<void>;
-
-  createIncident(input: Omit<Incident, 'id'>): Promise<Incident>;
-  getIncident(id: number): Promise<Incident | undefined>;
-  /**
-   * Replaces an incident's fields. With `expectedUpdatedAt`, only when the stored
-   * `updatedAt` still equals it (optimistic concurrency): undefined otherwise, or when no such incident.
-   */
-  updateIncident(incident: Incident, expectedUpdatedAt?: number): Promise<Incident | undefined>;
-  /** Newest first (default limit 100). */
-  listIncidents(filter: {
-    states?: IncidentState[];
-    severity?: Severity;
-    service?: string;
-    since?: number;
-    until?: number;
-    limit?: number;
-  }): Promise<Incident[]>;
-  addTimelineEntry(entry: Omit<TimelineEntry, 'id'>): Promise<TimelineEntry>;
   /** Oldest first. */
   listTimeline(incidentId: number): Promise<TimelineEntry[]>;
+  /** Incidents with an id above `afterId`, in id order, at most `limit` (a scan in pages). */
+  scanIncidents(afterId: number, limit: number): Promise<Incident[]>;
 
   /** Records one page (a notification to one person or channel about one incident). */
   addPage(page: Omit<PageRow, 'id'>): Promise<PageRow>;
-  /** Marks the pages of an incident (to `user`, or all) acknowledged at `at`, when not already. */
-  acknowledgePages(incidentId: number, at: number, user?: string): Promise<number>;
   /** Oldest first. */
   listPages(filter: {
     incidentId?: number;
@@ -258,8 +232,6 @@ export interface Store {
 
   /** Maintenance windows: alerts for the service during one are recorded but page nobody. */
   addMaintenance(window: Omit<MaintenanceRow, 'id'>): Promise<MaintenanceRow>;
-  /** Windows of a service (all when undefined) that overlap [from, to), by start. */
-  listMaintenance(filter: { service?: string; from?: number; to?: number }): Promise<MaintenanceRow[]>;
   /** Ends a window early (end = `at`); undefined when no such window. */
   endMaintenance(id: number, at: number): Promise<MaintenanceRow | undefined>;
 
@@ -291,16 +263,8 @@ export interface PageRow {
   acknowledgedAt?: number;
 }
 
-/** A maintenance window of a service. */
-export interface MaintenanceRow {
-  id: number;
-  service: string;
-  start: number;
-  end: number;
-  reason?: string;
-  /** Who opened it: a user, or e.g. `chaos:EXPERIMENT` later. */
-  createdBy: string;
-}
+/** A maintenance window of a service (who opened it: a user, or e.g. `chaos:EXPERIMENT` later). */
+export type MaintenanceRow = MaintenanceWindow;
 
 /** An intake integration: where alerts that come through its key are routed. */
 export interface IntegrationRecord {

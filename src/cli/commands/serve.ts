@@ -22,6 +22,21 @@ interface ServeFlags {
   smtp?: string;
   smtpFrom: string;
   externalUrl?: string;
+  retainResults?: string;
+}
+
+/** Shorter than this is surely a mistake (`90` read as 90 ms): it would empty the result history at once. */
+const MIN_RETENTION_MS = 86_400_000;
+
+/** `--retain-results` (or BALLAST_RESULT_RETENTION) as ms; undefined for the default. */
+export function retentionOption(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < MIN_RETENTION_MS)
+    throw new InvalidArgumentError(
+      `--retain-results ${text}: a duration of at least 1d, such as 30d or 180d (daily uptime counts are kept either way)`,
+    );
+  return ms;
 }
 
 /** `ballast serve`: API, web UI, SLO engine and (with --demo) a demo workload in one process. */
@@ -53,6 +68,10 @@ export function registerServe(program: Command): void {
       '--external-url <url>',
       'base URL of this server in the links of pages (default the listen address)',
     )
+    .option(
+      '--retain-results <duration>',
+      'keep raw check results this long (or BALLAST_RESULT_RETENTION; default 90d, at least 1d); daily uptime counts are kept for good',
+    )
     .action(async (flags: ServeFlags) => {
       // Loaded here so other commands do not pay for the server's imports at start-up.
       const { startServer } = await import('../../server/index.ts');
@@ -68,6 +87,7 @@ export function registerServe(program: Command): void {
         demo: flags.demo,
         alertmanagerUrl: flags.alertmanager ?? process.env.BALLAST_ALERTMANAGER_URL,
         log: true,
+        ...retention(flags.retainResults ?? process.env.BALLAST_RESULT_RETENTION),
         ...incidentOptions(flags),
       });
       const out = process.stdout;
@@ -93,6 +113,11 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
     });
+}
+
+function retention(text: string | undefined): Pick<ServerOptions, 'resultRetentionMs'> {
+  const ms = retentionOption(text);
+  return ms === undefined ? {} : { resultRetentionMs: ms };
 }
 
 /** Grouping, SMTP and link options of `serve`, checked (a bad value stops the server before it starts). */

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSloRules } from './slo-rules.ts';
-// examples/ holds a LoadTest; the CLI registers that kind at start (src/cli/main.ts), so does this test.
-import '../../load/index.ts';
+// examples/ holds capability kinds; the CLI registers them at start (src/cli/main.ts), so does this test.
+import '../../capabilities.ts';
 
 const run = promisify(execFile);
 

@@ -154,7 +154,7 @@ function runWriteRoutes(app: FastifyInstance, ctx: ServerContext): void {
         summary,
         finishedAt: ctx.now(),
       });
-      if (!ended) throw new HttpError(404, 'not_found', `no load-test run with id "${run.id}"`);
+      if (!ended) throw new HttpError(409, 'conflict', `run "${run.id}" already ended`);
       const item = toListItem(ended);
       ctx.bus.emit('load-finished', item);
       return item;
@@ -178,7 +178,7 @@ function runWriteRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const run = await requireRun(ctx, req.params.id);
       requireRunning(run);
       const ended = await ctx.store.finishLoadRun(run.id, { status: 'failed', finishedAt: ctx.now() });
-      if (!ended) throw new HttpError(404, 'not_found', `no load-test run with id "${run.id}"`);
+      if (!ended) throw new HttpError(409, 'conflict', `run "${run.id}" already ended`);
       const item = toListItem(ended);
       ctx.bus.emit('load-finished', item);
       return item;
