@@ -249,7 +249,11 @@ export const checkResults = pgTable(
     reason: text('reason'),
     detail: jsonb('detail').$type<CheckResultDetail>().notNull(),
   },
-  (t) => [index('check_results_check_started').on(t.check, t.startedAt.desc())],
+  (t) => [
+    index('check_results_check_started').on(t.check, t.startedAt.desc()),
+    // Retention deletes by age across all checks: without it each prune scans the table.
+    index('check_results_started').on(t.startedAt),
+  ],
 );
 
 /**
