@@ -14,4 +14,15 @@ FROM (
   ORDER BY "dedup_key", "id" DESC
 ) AS e
 WHERE a."dedup_key" = e."dedup_key" AND a."dedup_key" ~ '^am:[^:]+$';--> statement-breakpoint
+-- Events v2 keys carried the routing key's first 8 characters, a piece of a credential; they are
+-- ev2:SCOPE:DEDUP_KEY now, scoped by the routing key's hash like Alertmanager's.
+UPDATE "alerts" AS a
+SET "dedup_key" = 'ev2:' || left(encode(sha256(convert_to(e."integration", 'UTF8')), 'hex'), 12) || ':' || substr(a."dedup_key", length(left(e."integration", 8)) + 6)
+FROM (
+  SELECT DISTINCT ON ("dedup_key") "dedup_key", "integration"
+  FROM "alert_events_in"
+  WHERE "origin" = 'events-v2' AND "integration" IS NOT NULL
+  ORDER BY "dedup_key", "id" DESC
+) AS e
+WHERE a."dedup_key" = e."dedup_key" AND starts_with(a."dedup_key", 'ev2:' || left(e."integration", 8) || ':');--> statement-breakpoint
 CREATE INDEX "alert_events_in_pending" ON "alert_events_in" USING btree ("dedup_key","id") WHERE "alert_events_in"."applied_at" is null;

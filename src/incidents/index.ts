@@ -39,7 +39,6 @@ export {
   type AlertmanagerWebhook,
   alertmanagerWebhookSchema,
   fromAlertmanager,
-  integrationScope,
   severityOf,
 } from './intake/alertmanager.ts';
 export {
@@ -49,6 +48,7 @@ export {
   validateEventsV2,
 } from './intake/events-v2.ts';
 export { RateLimiter } from './intake/rate-limit.ts';
+export { integrationScope } from './intake/scope.ts';
 export {
   ACTIVE_STATES,
   type AckOutcome,

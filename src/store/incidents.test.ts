@@ -798,7 +798,7 @@ forEachDriver('store: incidents', (h) => {
     });
   });
 
-  it('upgrades an older database: its events count as applied, Alertmanager keys gain their integration scope', async () => {
+  it('upgrades an older database: its events count as applied, Alertmanager and Events v2 keys gain their integration scope', async () => {
     const { folder, cleanup } = await migrationsBefore('0005_incident_durability_postmortem_edits');
     try {
       const options = await h.freshDatabase({ reopenable: true });
@@ -816,7 +816,10 @@ forEachDriver('store: incidents', (h) => {
       const scoped = `am:${integrationScope('cluster-a-key')}:c0ffee`;
       expect(await upgraded.getAlert(scoped)).toMatchObject({ dedupKey: scoped, summary: 'old' });
       expect(await upgraded.getAlert('am:c0ffee')).toBeUndefined();
-      expect(await upgraded.getAlert('ev2:pd-key:x')).toMatchObject({ summary: 'old' });
+      // The old Events v2 key held the routing key's first 8 characters ('pd-key' is shorter than that).
+      const ev2 = `ev2:${integrationScope('pd-key')}:x`;
+      expect(await upgraded.getAlert(ev2)).toMatchObject({ dedupKey: ev2, summary: 'old' });
+      expect(await upgraded.getAlert('ev2:pd-key:x')).toBeUndefined();
       await upgraded.close();
     } finally {
       await cleanup();

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AlertSeverity, IncomingAlert } from '../types.ts';
+import { integrationScope } from './scope.ts';
 
 const alertSchema = z.looseObject({
   status: z.enum(['firing', 'resolved'], { error: 'status must be "firing" or "resolved"' }),
@@ -62,16 +63,6 @@ function fingerprintOf(labels: Record<string, string>, given: string | undefined
     .map((k) => `${k}=${labels[k]}`)
     .join(',');
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
-}
-
-/**
- * The part of a dedup key that names the integration: two Alertmanagers (say
- * two clusters) send identical labels for different alerts, so fingerprints
- * are only unique per integration. A hash, because the dedup key is shown to
- * every reader and the integration key is a credential.
- */
-export function integrationScope(integration: string): string {
-  return createHash('sha256').update(integration).digest('hex').slice(0, 12);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { AlertSeverity, IncomingAlert } from '../types.ts';
+import { integrationScope } from './scope.ts';
 
 export const EVENTS_V2_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 
@@ -107,7 +108,8 @@ export function fromEventsV2(
   const alert: IncomingAlert = {
     origin: 'events-v2',
     integration: e.routing_key,
-    dedupKey: `ev2:${e.routing_key.slice(0, 8)}:${dedupKey}`,
+    // Scoped by a hash of the routing key, never a piece of it: the routing key is a credential.
+    dedupKey: `ev2:${integrationScope(e.routing_key)}:${dedupKey}`,
     action: e.event_action,
     summary: p?.summary ?? '',
     severity: p?.severity ?? 'error',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { alertmanagerWebhookSchema, fromAlertmanager, integrationScope, severityOf } from './alertmanager.ts';
+import { alertmanagerWebhookSchema, fromAlertmanager, severityOf } from './alertmanager.ts';
 import { fromEventsV2, validateEventsV2 } from './events-v2.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { integrationScope } from './scope.ts';
 
 const T = Date.UTC(2026, 10, 23, 12, 0, 0);
 
