@@ -374,6 +374,28 @@ describe('paging along an escalation policy', () => {
     expect((await call(`/api/v1/incidents/${id}/transition`, { to: 'resolved' })).status).toBe(200);
   });
 
+  it('ends a maintenance window early through the API, only under its own service', async () => {
+    const planned = clock + 120 * MINUTE;
+    const opened = await call<{ id: number; end: number }>('/api/v1/services/ledger/maintenance', {
+      end: planned,
+      reason: 'index rebuild',
+    });
+    expect(opened.status).toBe(201);
+    const path = `/api/v1/services/ledger/maintenance/${opened.body.id}/end`;
+    expect((await call(`/api/v1/services/pay/maintenance/${opened.body.id}/end`, {})).status).toBe(404);
+    expect((await call('/api/v1/services/ledger/maintenance/999999/end', {})).status).toBe(404);
+    expect((await call('/api/v1/services/ledger/maintenance/x/end', {})).status).toBe(404);
+    clock += 10 * MINUTE;
+    const ended = await call<{ id: number; end: number }>(path, {});
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ id: opened.body.id, end: clock });
+    const open = await call<{ id: number }[]>('/api/v1/services/ledger/maintenance');
+    expect(open.body.map((w) => w.id)).not.toContain(opened.body.id);
+    // Ending it again later keeps the first end.
+    clock += MINUTE;
+    expect((await call<{ end: number }>(path, {})).body.end).toBe(clock - MINUTE);
+  });
+
   it('says who is on call now and next, and serves iCal feeds per schedule and per user', async () => {
     const oncall =
       await call<{ schedule: string; now: { user: string } | null; next: { user: string }[] }[]>(

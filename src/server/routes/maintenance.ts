@@ -41,6 +41,34 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: ServerContext): voi
       return row;
     },
   );
+  app.post<{ Params: { name: string; id: string } }>(
+    '/services/:name/maintenance/:id/end',
+    {
+      config: { access: 'responder' },
+      schema: {
+        tags: ['incidents'],
+        summary:
+          'End a maintenance window now (the work finished early); an incident still open pages from the first step',
+        params: jsonSchema(z.object({ name: z.string(), id: z.string() })),
+        response: { 200: jsonSchema(MaintenanceSchema), ...errorResponses(404) },
+      },
+    },
+    async (req) => {
+      const id = Number(req.params.id);
+      const unknown = new HttpError(
+        404,
+        'not_found',
+        `service "${req.params.name}" has no maintenance window ${req.params.id}`,
+      );
+      if (!Number.isSafeInteger(id)) throw unknown;
+      const open = await ctx.store.listMaintenance({ service: req.params.name, from: 0 });
+      if (!open.some((w) => w.id === id)) throw unknown;
+      // An end already in the past stays: ending a finished window changes nothing.
+      const ended = await ctx.store.endMaintenance(id, ctx.now());
+      if (!ended) throw unknown;
+      return ended;
+    },
+  );
   app.get<{ Params: { name: string } }>(
     '/services/:name/maintenance',
     {
