@@ -101,3 +101,4 @@ export {
   type IntakeOutcome,
 } from './service.ts';
 export type * from './types.ts';
+export { INCIDENT_STATES, SEVERITIES } from './types.ts';

@@ -6,7 +6,7 @@
  * loads incidents, pages and shifts.
  */
 import { DateTime } from 'luxon';
-import type { Incident, Milestones, Severity } from './types.ts';
+import { type Incident, type Milestones, SEVERITIES, type Severity } from './types.ts';
 
 /** One on-call shift (what the on-call module's `shifts()` returns, in the terms metrics need). */
 export interface ShiftRecord {
@@ -105,8 +105,6 @@ export interface IncidentMetrics {
     shiftCount: number;
   };
 }
-
-const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 
 /**
  * Computes the metrics of the incidents, pages and on-call shifts given, over

@@ -53,18 +53,23 @@ export interface AlertRecord {
 
 // ── incidents ─────────────────────────────────────────────────────────────
 
-export type IncidentState =
-  | 'triggered'
-  | 'acknowledged'
-  | 'investigating'
-  | 'identified'
-  | 'monitoring'
-  | 'resolved'
-  | 'closed'
-  | 'declined'
-  | 'merged';
+/** Every state in lifecycle order; the API's enum and the web UI's filters come from this list. */
+export const INCIDENT_STATES = [
+  'triggered',
+  'acknowledged',
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'closed',
+  'declined',
+  'merged',
+] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
 
-export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+/** SEV1 (worst) to SEV4. */
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** Milestone times (epoch ms); each may be corrected afterwards (the correction is on the timeline). */
 export interface Milestones {

@@ -3,19 +3,10 @@
  * re-exports them: still one source of truth).
  */
 import { z } from 'zod';
+import { INCIDENT_STATES, SEVERITIES } from '../incidents/index.ts';
 
-export const IncidentStateSchema = z.enum([
-  'triggered',
-  'acknowledged',
-  'investigating',
-  'identified',
-  'monitoring',
-  'resolved',
-  'closed',
-  'declined',
-  'merged',
-]);
-export const SeveritySchema = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+export const IncidentStateSchema = z.enum(INCIDENT_STATES);
+export const SeveritySchema = z.enum(SEVERITIES);
 
 export const IncidentSchema = z.object({
   id: z.number(),

@@ -7,6 +7,7 @@
  * and the unit tests use the same rules as the pages.
  */
 import type { z } from 'zod';
+import { INCIDENT_STATES, SEVERITIES } from '../../src/incidents/types.ts';
 import type {
   ApiError,
   IncidentDetailSchema,
@@ -28,18 +29,8 @@ export type Task = Incident['tasks'][number];
 
 // ── states and severities ─────────────────────────────────────────────────
 
-/** Every state in lifecycle order (the server's enum order). */
-export const INCIDENT_STATES: readonly IncidentState[] = [
-  'triggered',
-  'acknowledged',
-  'investigating',
-  'identified',
-  'monitoring',
-  'resolved',
-  'closed',
-  'declined',
-  'merged',
-];
+/** Every state in lifecycle order, and the severities: the same lists the server's enums are made of. */
+export { INCIDENT_STATES, SEVERITIES };
 
 /** States someone still works on: what the server's `state=open` means. */
 export const OPEN_STATES: readonly IncidentState[] = [
@@ -49,8 +40,6 @@ export const OPEN_STATES: readonly IncidentState[] = [
   'identified',
   'monitoring',
 ];
-
-export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 
 /**
  * How loud a state is: `alarm` nobody has it yet, `working` someone is on it,
