@@ -24,15 +24,7 @@ export async function runHttpCheck(
   const started = performance.now();
   let session: HttpSession | undefined;
   try {
-    session = new HttpSession({
-      tls: spec.tls,
-      followRedirects: spec.followRedirects,
-      maxRedirects: spec.maxRedirects,
-      maxBodyBytes: spec.maxBodyBytes,
-      timeoutMs: ctx.timeoutMs,
-      ...(ctx.signal !== undefined && { signal: ctx.signal }),
-      ...(options.lookup !== undefined && { lookup: options.lookup }),
-    });
+    session = openSession(spec, ctx, options);
     const exchange = await session.send(spec.request);
     return observationOf(exchange, performance.now() - started, now());
   } catch (err) {
@@ -44,6 +36,23 @@ export async function runHttpCheck(
   } finally {
     await session?.close();
   }
+}
+
+/** The HTTP session of one execution: the check's TLS, redirect and body rules, the run's timeout and signal. */
+export function openSession(
+  spec: Pick<HttpCheckSpec, 'tls' | 'followRedirects' | 'maxRedirects' | 'maxBodyBytes'>,
+  ctx: RunContext,
+  options: HttpRunOptions,
+): HttpSession {
+  return new HttpSession({
+    tls: spec.tls,
+    followRedirects: spec.followRedirects,
+    maxRedirects: spec.maxRedirects,
+    maxBodyBytes: spec.maxBodyBytes,
+    timeoutMs: ctx.timeoutMs,
+    ...(ctx.signal !== undefined && { signal: ctx.signal }),
+    ...(options.lookup !== undefined && { lookup: options.lookup }),
+  });
 }
 
 /** The conditions' view of an exchange; `responseTimeMs` is given (an execution may span several). */

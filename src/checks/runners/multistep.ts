@@ -17,9 +17,9 @@ import type {
 } from '../types.ts';
 import type { RunContext } from './context.ts';
 import { extractValue, shortenForDisplay } from './http/extract.ts';
-import { addPhases, type Exchange, HttpSession } from './http/session.ts';
+import { addPhases, type Exchange, type HttpSession } from './http/session.ts';
 import { fillRequest } from './http/template.ts';
-import { conditionContextOf, type HttpRunOptions } from './http.ts';
+import { conditionContextOf, type HttpRunOptions, openSession } from './http.ts';
 
 /** Judges condition texts against a context (the conditions module's evaluator in production). */
 export type Evaluate = (conditions: string[], context: ConditionContext) => ConditionOutcome[];
@@ -44,15 +44,7 @@ export async function runMultistepCheck(
   let error: CheckError | undefined;
   let session: HttpSession | undefined;
   try {
-    session = new HttpSession({
-      tls: spec.tls,
-      followRedirects: spec.followRedirects,
-      maxRedirects: spec.maxRedirects,
-      maxBodyBytes: spec.maxBodyBytes,
-      timeoutMs: ctx.timeoutMs,
-      ...(ctx.signal !== undefined && { signal: ctx.signal }),
-      ...(options.lookup !== undefined && { lookup: options.lookup }),
-    });
+    session = openSession(spec, ctx, options);
     const variables = new Map<string, string>();
     for (const step of spec.steps) {
       const filled = fillRequest(step.request, variables, options.env);
