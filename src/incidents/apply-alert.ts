@@ -91,10 +91,7 @@ export async function applyAlert(ctx: ApplyContext, alert: IncomingAlert): Promi
       text: `alert resolved: ${alert.summary || record.summary}`,
       data: alertData(alert),
     });
-    const open = (await repo.listAlerts({ incidentId: incident.id, limit: 1000 })).filter(
-      (a) => a.status !== 'resolved',
-    );
-    if (open.length === 0 && ACTIVE_STATES.includes(incident.state))
+    if (!(await repo.hasUnresolvedAlerts(incident.id)) && ACTIVE_STATES.includes(incident.state))
       moved('resolved', 'ballast', 'all alerts resolved');
   }
   if (entries.length === 0 && incident === linked) return { incident, entries: [] };
@@ -191,12 +188,11 @@ async function followMerges(repo: IncidentRepo, id: number): Promise<Incident | 
 
 async function candidatesOf(repo: IncidentRepo): Promise<GroupingCandidate[]> {
   const incidents = await repo.listIncidents({ states: [...ACTIVE_STATES, 'resolved'], limit: 200 });
-  return Promise.all(
-    incidents.map(async (incident) => ({
-      incident,
-      alerts: await repo.listAlerts({ incidentId: incident.id, limit: 200 }),
-    })),
+  const alerts = await repo.groupingAlerts(
+    incidents.map((i) => i.id),
+    200,
   );
+  return incidents.map((incident) => ({ incident, alerts: alerts.get(incident.id) ?? [] }));
 }
 
 /** Files entries under an incident, in order. */

@@ -82,6 +82,7 @@ export type {
   IncidentFilter,
   IncidentRepo,
   IncidentStore,
+  IngestedAlert,
   MaintenanceWindow,
   PendingAlertEvent,
 } from './ports.ts';

@@ -5,6 +5,8 @@
  * so an incident, its alerts, its timeline and the applied marker of the
  * event that caused the change are written together or not at all.
  */
+
+import type { GroupingCandidate } from './grouping.ts';
 import type {
   AlertRecord,
   Incident,
@@ -52,6 +54,16 @@ export interface IncidentRepo {
     status?: AlertRecord['status'];
     limit?: number;
   }): Promise<AlertRecord[]>;
+  /** Whether any alert of the incident is still firing or acknowledged (a count, not a load of every alert). */
+  hasUnresolvedAlerts(incidentId: number): Promise<boolean>;
+  /**
+   * What grouping reads of each incident's alerts (its newest `perIncident`,
+   * only the fields grouping uses), in one query for all of them.
+   */
+  groupingAlerts(
+    incidentIds: readonly number[],
+    perIncident: number,
+  ): Promise<Map<number, GroupingCandidate['alerts']>>;
   linkAlert(alertId: number, incidentId: number): Promise<void>;
   /** Moves every alert of incident `from` to incident `to`; returns how many moved. */
   relinkAlerts(from: number, to: number): Promise<number>;
@@ -73,6 +85,23 @@ export interface PendingAlertEvent {
   alert: IncomingAlert;
 }
 
+/** What storing an incoming event did. */
+export interface IngestedAlert {
+  record: AlertRecord;
+  /** The same event was stored before (a replay): nothing changed. */
+  duplicate: boolean;
+  event: {
+    id: number;
+    /** It reached its incident already. */
+    applied: boolean;
+    /**
+     * A new event only: whether an older event of its dedup key still waits to
+     * be applied (after a crash or a failed apply), which must go first.
+     */
+    earlierPending?: boolean;
+  };
+}
+
 /** What `IncidentService` is built on. */
 export interface IncidentStore extends IncidentRepo {
   /**
@@ -81,10 +110,7 @@ export interface IncidentStore extends IncidentRepo {
    * same `eventKey`: a hash of the sender's event) changes nothing and says so;
    * `event.applied` tells whether the event reached its incident yet.
    */
-  ingestAlert(
-    alert: IncomingAlert,
-    eventKey: string,
-  ): Promise<{ record: AlertRecord; duplicate: boolean; event: { id: number; applied: boolean } }>;
+  ingestAlert(alert: IncomingAlert, eventKey: string): Promise<IngestedAlert>;
   /** Events stored but not applied, oldest first; of one dedup key when given. */
   pendingAlertEvents(filter: { dedupKey?: string; limit?: number }): Promise<PendingAlertEvent[]>;
   /** Runs `work` in one transaction (rolled back when it throws). */

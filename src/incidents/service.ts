@@ -123,7 +123,12 @@ export class IncidentService {
       if (duplicate && event.applied) return { record, duplicate, pending: false };
       await this.#opts.afterIngest?.(eventKey);
       let outcome: IntakeOutcome = { record, duplicate, pending: true };
-      for (const p of await store.pendingAlertEvents({ dedupKey: alert.dedupKey, limit: RECOVERY_BATCH })) {
+      // Nothing older waits for this key (the usual case): apply this event alone, no lookup of the log.
+      const queue =
+        !duplicate && event.earlierPending === false
+          ? [{ id: event.id, eventKey, alert }]
+          : await store.pendingAlertEvents({ dedupKey: alert.dedupKey, limit: RECOVERY_BATCH });
+      for (const p of queue) {
         const r = await this.#applyPending(p);
         // A later event must not overtake an earlier one that failed: both wait for the sweep.
         if (r === 'failed') break;

@@ -1,10 +1,12 @@
 import type { CheckDefinition, CheckResult, CheckStatus } from '../checks/types.ts';
 import type {
   AlertRecord,
+  GroupingCandidate,
   Incident,
   IncidentRepo,
   IncidentState,
   IncomingAlert,
+  IngestedAlert,
   PendingAlertEvent,
   Severity,
   TimelineEntry,
@@ -226,10 +228,7 @@ export class DrizzleStore implements Store {
     return checks.listHeartbeats(this.#open);
   }
 
-  ingestAlert(
-    alert: IncomingAlert,
-    eventKey: string,
-  ): Promise<{ record: AlertRecord; duplicate: boolean; event: { id: number; applied: boolean } }> {
+  ingestAlert(alert: IncomingAlert, eventKey: string): Promise<IngestedAlert> {
     return intake.ingestAlert(this.#open, alert, eventKey);
   }
   pendingAlertEvents(filter: { dedupKey?: string; limit?: number }): Promise<PendingAlertEvent[]> {
@@ -239,7 +238,7 @@ export class DrizzleStore implements Store {
     return intake.claimAlertEvent(this.#open, eventId, at);
   }
   incidentTransaction<T>(work: (tx: IncidentRepo) => Promise<T>): Promise<T> {
-    return incidents.incidentTransaction(this.#open, work);
+    return incidents.incidentTransaction(this.#open, work, this.driver === 'postgres');
   }
   getAlert(dedupKey: string): Promise<AlertRecord | undefined> {
     return intake.getAlert(this.#open, dedupKey);
@@ -250,6 +249,15 @@ export class DrizzleStore implements Store {
     limit?: number;
   }): Promise<AlertRecord[]> {
     return intake.listAlerts(this.#open, filter);
+  }
+  hasUnresolvedAlerts(incidentId: number): Promise<boolean> {
+    return intake.hasUnresolvedAlerts(this.#open, incidentId);
+  }
+  groupingAlerts(
+    incidentIds: readonly number[],
+    perIncident: number,
+  ): Promise<Map<number, GroupingCandidate['alerts']>> {
+    return intake.groupingAlerts(this.#open, incidentIds, perIncident);
   }
   linkAlert(alertId: number, incidentId: number): Promise<void> {
     return intake.linkAlert(this.#open, alertId, incidentId);

@@ -3,12 +3,14 @@
  * marker of those applied to the incidents) and the current state per dedup
  * key, moved by each event in the transaction that logs it.
  */
-import { and, asc, desc, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, ne, type SQL, sql } from 'drizzle-orm';
 import type {
   AlertOrigin,
   AlertRecord,
   AlertSeverity,
+  GroupingCandidate,
   IncomingAlert,
+  IngestedAlert,
   PendingAlertEvent,
 } from '../incidents/index.ts';
 import type { Db } from './db.ts';
@@ -126,16 +128,13 @@ function statusOf(action: IncomingAlert['action']): AlertRecord['status'] {
  * The log insert comes first, `ON CONFLICT (event_key) DO NOTHING`: a conflict
  * is a replay, answered with the current record and nothing changed (a
  * concurrent copy of the same event waits on the unique index until the first
- * commits). The record is then created (`ON CONFLICT (dedup_key) DO NOTHING`)
- * or, when it exists, locked `FOR UPDATE`, moved by `applyAlertEvent` and
- * written back, so concurrent events of one key apply one after the other.
+ * commits). The record is then locked `FOR UPDATE` when it exists, else
+ * created (`ON CONFLICT (dedup_key) DO NOTHING`, locking it after all when a
+ * concurrent event created it first), moved by `applyAlertEvent` and written
+ * back, so concurrent events of one key apply one after the other.
  * Every transaction takes the log row before the record row, so they cannot deadlock.
  */
-export async function ingestAlert(
-  db: Db,
-  alert: IncomingAlert,
-  eventKey: string,
-): Promise<{ record: AlertRecord; duplicate: boolean; event: { id: number; applied: boolean } }> {
+export async function ingestAlert(db: Db, alert: IncomingAlert, eventKey: string): Promise<IngestedAlert> {
   // Fail before writing anything on an action no status exists for.
   statusOf(alert.action);
   return db.transaction(async (tx) => {
@@ -151,8 +150,13 @@ export async function ingestAlert(
         body: alert,
       })
       .onConflictDoNothing({ target: alertEventsIn.eventKey })
-      .returning({ id: alertEventsIn.id });
+      .returning({
+        id: alertEventsIn.id,
+        // The statement's snapshot does not see the new row: this asks about older events only.
+        earlierPending: sql<boolean>`exists (select 1 from ${alertEventsIn} as p where p.dedup_key = ${alert.dedupKey} and p.applied_at is null)`,
+      });
     const loggedId = logged[0]?.id;
+    const earlierPending = logged[0]?.earlierPending === true;
     if (loggedId === undefined) {
       const [first] = await tx
         .select({ id: alertEventsIn.id, appliedAt: alertEventsIn.appliedAt })
@@ -167,16 +171,22 @@ export async function ingestAlert(
         event: { id: first.id, applied: first.appliedAt !== null },
       };
     }
-    const event = { id: loggedId, applied: false };
+    const event = { id: loggedId, applied: false, earlierPending };
 
-    const [created] = await tx
-      .insert(alerts)
-      .values(alertColumns(newAlertState(alert, eventTime(alert))))
-      .onConflictDoNothing({ target: alerts.dedupKey })
-      .returning();
-    if (created) return { record: toAlertRecord(created), duplicate: false, event };
-
-    const [locked] = await tx.select().from(alerts).where(eq(alerts.dedupKey, alert.dedupKey)).for('update');
+    // Most events are for a key already seen: lock its record first, and insert only when there is none.
+    const lockRecord = async () =>
+      (await tx.select().from(alerts).where(eq(alerts.dedupKey, alert.dedupKey)).for('update'))[0];
+    let locked = await lockRecord();
+    if (!locked) {
+      const [created] = await tx
+        .insert(alerts)
+        .values(alertColumns(newAlertState(alert, eventTime(alert))))
+        .onConflictDoNothing({ target: alerts.dedupKey })
+        .returning();
+      if (created) return { record: toAlertRecord(created), duplicate: false, event };
+      // Another transaction created it meanwhile: take its row as for any known key.
+      locked = await lockRecord();
+    }
     if (!locked) throw new Error(`alert ${alert.dedupKey} vanished while an event was applied`);
     const current = toAlertRecord(locked);
     const next = applyAlertEvent(current, alert);
@@ -234,6 +244,58 @@ export async function listAlerts(
     .orderBy(desc(alerts.lastSeenAt), desc(alerts.id))
     .limit(limitOf(filter.limit));
   return rows.map(toAlertRecord);
+}
+
+export async function hasUnresolvedAlerts(db: Db, incidentId: number): Promise<boolean> {
+  if (!isSerial(incidentId)) return false;
+  const [row] = await db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(and(eq(alerts.incidentId, incidentId), ne(alerts.status, 'resolved')))
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * The newest `perIncident` alerts of each incident, with only what grouping
+ * reads: one query (a window over the incident index) instead of a full load
+ * of every alert of every candidate per event.
+ */
+export async function groupingAlerts(
+  db: Db,
+  incidentIds: readonly number[],
+  perIncident: number,
+): Promise<Map<number, GroupingCandidate['alerts']>> {
+  const ids = incidentIds.filter(isSerial);
+  const out = new Map<number, GroupingCandidate['alerts']>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return out;
+  const ranked = db
+    .select({
+      incidentId: alerts.incidentId,
+      dedupKey: alerts.dedupKey,
+      labels: alerts.labels,
+      service: alerts.service,
+      firstSeenAt: alerts.firstSeenAt,
+      rank: sql<number>`row_number() over (partition by ${alerts.incidentId} order by ${alerts.lastSeenAt} desc, ${alerts.id} desc)`.as(
+        'rank',
+      ),
+    })
+    .from(alerts)
+    .where(inArray(alerts.incidentId, ids))
+    .as('ranked');
+  const rows = await db
+    .select()
+    .from(ranked)
+    .where(lte(ranked.rank, Math.max(1, Math.floor(perIncident))));
+  for (const r of rows) {
+    out.get(r.incidentId as number)?.push({
+      dedupKey: r.dedupKey,
+      labels: r.labels,
+      firstSeenAt: r.firstSeenAt,
+      ...present('service', r.service),
+    });
+  }
+  return out;
 }
 
 /**

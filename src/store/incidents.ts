@@ -16,7 +16,15 @@ import type {
   Urgency,
 } from '../incidents/index.ts';
 import type { Db } from './db.ts';
-import { claimAlertEvent, getAlert, linkAlert, listAlerts, relinkAlerts } from './incident-alerts.ts';
+import {
+  claimAlertEvent,
+  getAlert,
+  groupingAlerts,
+  hasUnresolvedAlerts,
+  linkAlert,
+  listAlerts,
+  relinkAlerts,
+} from './incident-alerts.ts';
 import { acknowledgePages, listMaintenance } from './paging.ts';
 import { isSerial, limitOf, present } from './rows.ts';
 import { incidents, incidentTimeline, integrations } from './schema.ts';
@@ -43,6 +51,8 @@ export function incidentRepo(db: Db): IncidentRepo {
     addTimelineEntry: (entry) => addTimelineEntry(db, entry),
     getAlert: (dedupKey) => getAlert(db, dedupKey),
     listAlerts: (filter) => listAlerts(db, filter),
+    hasUnresolvedAlerts: (incidentId) => hasUnresolvedAlerts(db, incidentId),
+    groupingAlerts: (ids, perIncident) => groupingAlerts(db, ids, perIncident),
     linkAlert: (alertId, incidentId) => linkAlert(db, alertId, incidentId),
     relinkAlerts: (from, to) => relinkAlerts(db, from, to),
     acknowledgePages: (incidentId, at, user) => acknowledgePages(db, incidentId, at, user),
@@ -51,10 +61,19 @@ export function incidentRepo(db: Db): IncidentRepo {
   };
 }
 
-/** Runs `work` in one transaction holding the incident lock; rolled back when it throws. */
-export function incidentTransaction<T>(db: Db, work: (tx: IncidentRepo) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction holding the incident lock; rolled back when
+ * it throws. PGlite is one connection in one process (its data directory is
+ * locked), where transactions already run one at a time: it skips the lock,
+ * a statement on every alert.
+ */
+export function incidentTransaction<T>(
+  db: Db,
+  work: (tx: IncidentRepo) => Promise<T>,
+  shared = true,
+): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${INCIDENT_LOCK_KEY})`);
+    if (shared) await tx.execute(sql`select pg_advisory_xact_lock(${INCIDENT_LOCK_KEY})`);
     return work(incidentRepo(tx));
   });
 }
