@@ -8,3 +8,4 @@
 import './checks/index.ts';
 import './load/index.ts';
 import './oncall/index.ts';
+import './chaos/index.ts';

@@ -1,0 +1,14 @@
+/**
+ * Chaos experiments' public face: the Experiment kind, its model and plan,
+ * the guards, the runner and its journal. Importing it registers the
+ * Experiment kind with the spec loader.
+ */
+import './experiment/register.ts';
+
+export { decideGuards, type GuardDecision, type GuardReason } from './experiment/guards.ts';
+export type * from './experiment/journal.ts';
+export { outcomeExitCode } from './experiment/journal.ts';
+export * from './experiment/model.ts';
+export { describeFault, formatPlan, type MethodPlan, planMethod } from './experiment/plan.ts';
+export * from './experiment/runner.ts';
+export { experimentDocumentSchema } from './experiment/spec.ts';
