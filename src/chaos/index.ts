@@ -5,10 +5,13 @@
  */
 import './experiment/register.ts';
 
+export { createDaemonFaults, DaemonError, type DaemonFaults } from './experiment/daemon-faults.ts';
 export { decideGuards, type GuardDecision, type GuardReason } from './experiment/guards.ts';
 export type * from './experiment/journal.ts';
 export { outcomeExitCode } from './experiment/journal.ts';
+export { type LoadedExperiment, loadExperimentFile } from './experiment/load-file.ts';
 export * from './experiment/model.ts';
 export { describeFault, formatPlan, type MethodPlan, planMethod } from './experiment/plan.ts';
+export { createProbePort, type ProbeDeps } from './experiment/probes.ts';
 export * from './experiment/runner.ts';
 export { experimentDocumentSchema } from './experiment/spec.ts';

@@ -171,7 +171,9 @@ export type TimelineKind =
   | 'role'
   | 'task'
   | 'public-update'
-  | 'maintenance';
+  | 'maintenance'
+  /** A chaos run on an affected service: its faults, aborts and deviations. */
+  | 'chaos';
 
 export interface TimelineEntry {
   id: number;

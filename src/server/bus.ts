@@ -5,6 +5,7 @@ import type { SecondSample } from '../load/types.ts';
 import type { AlertTransition, SloStatus } from '../slo/model.ts';
 import type { CheckHealthRecord } from '../store/types.ts';
 import type { LoadRunListItem } from './schemas.ts';
+import type { ChaosRun } from './schemas-chaos.ts';
 
 /** Events published inside one `ballast serve` process. */
 export interface BusEvents {
@@ -22,6 +23,10 @@ export interface BusEvents {
   'check-result': [event: { result: CheckResult & { id: number }; health: CheckHealthRecord }];
   /** An incident was opened or changed, with the timeline entries the change added. */
   incident: [event: { incident: Incident; entries: TimelineEntry[] }];
+  /** A chaos run started, changed (halt requested) or ended. */
+  chaos: [event: { run: ChaosRun }];
+  /** Journal entries of a running chaos run arrived. */
+  'chaos-journal': [event: { runId: string; from: number; entries: Record<string, unknown>[] }];
 }
 
 /**

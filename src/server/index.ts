@@ -17,6 +17,7 @@ import { resolveAckSecret } from './ack-secret.ts';
 import { AlertmanagerNotifier } from './alertmanager.ts';
 import { installAuth } from './auth.ts';
 import { EventBus } from './bus.ts';
+import { reapSilentChaosRuns } from './chaos-runs.ts';
 import { addCheckMetrics } from './check-metrics.ts';
 import { checkSliFeeder } from './check-sli.ts';
 import type { ServerContext } from './context.ts';
@@ -29,6 +30,7 @@ import { PagingEngine } from './paging.ts';
 import { prometheusEvaluator } from './prometheus-slos.ts';
 import { ackRoutes } from './routes/ack.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { chaosRoutes } from './routes/chaos.ts';
 import { checkRoutes, statusPageRoute } from './routes/checks.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { loadRoutes } from './routes/load.ts';
@@ -179,6 +181,7 @@ async function buildApp(ctx: ServerContext, publicRead: boolean): Promise<Fastif
       adminRoutes(api, ctx);
       sseRoutes(api, ctx);
       loadRoutes(api, ctx);
+      chaosRoutes(api, ctx);
       checkRoutes(api, ctx);
       incidentRoutes(api, ctx);
       ackRoutes(api, ctx);
@@ -344,6 +347,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     reaper.unref();
     stops.push(() => clearInterval(reaper));
+    const chaosReaper = setInterval(
+      () =>
+        reapSilentChaosRuns(ctx)
+          .then((ids) => {
+            for (const id of ids)
+              log(
+                'warn',
+                `chaos run ${id}: its controller went silent, marked lost (its leases lapse at the daemons)`,
+              );
+          })
+          .catch((err) => log('error', 'reaping silent chaos runs failed', err)),
+      15_000,
+    );
+    chaosReaper.unref();
+    stops.push(() => clearInterval(chaosReaper));
     const server: RunningServer = { url, close: stopAll, store, engine, bus, runtime, context: ctx, paging };
     if (adminToken) server.adminToken = adminToken;
     return server;

@@ -22,6 +22,7 @@ import type {
 } from '../slo/model.ts';
 import * as alerts from './alerts.ts';
 import * as buckets from './buckets.ts';
+import * as chaosRuns from './chaos-runs.ts';
 import { checkHasArtifact, pruneCheckResults } from './check-retention.ts';
 import * as checks from './checks.ts';
 import type { Db } from './db.ts';
@@ -34,6 +35,7 @@ import * as tokens from './tokens.ts';
 import type {
   ApplyResult,
   CapacityRecord,
+  ChaosRunRecord,
   CheckDailyRecord,
   CheckHealthRecord,
   IntegrationRecord,
@@ -146,6 +148,44 @@ export class DrizzleStore implements Store {
   }
   getLoadRun(id: string): Promise<LoadRunRecord | undefined> {
     return loadRuns.getLoadRun(this.#open, id);
+  }
+  createChaosRun(input: chaosRuns.CreateChaosRunInput): Promise<ChaosRunRecord> {
+    return chaosRuns.createChaosRun(this.#open, input);
+  }
+  getChaosRun(id: string): Promise<ChaosRunRecord | undefined> {
+    return chaosRuns.getChaosRun(this.#open, id);
+  }
+  listChaosRuns(filter: { service?: string; status?: string; limit?: number }): Promise<ChaosRunRecord[]> {
+    return chaosRuns.listChaosRuns(this.#open, filter);
+  }
+  appendChaosJournal(
+    id: string,
+    batch: {
+      from: number;
+      entries: Record<string, unknown>[];
+      leases?: { daemon: string; id: string }[];
+      at: number;
+    },
+  ): Promise<void> {
+    return chaosRuns.appendChaosJournal(this.#open, id, batch);
+  }
+  listChaosJournal(id: string): Promise<Record<string, unknown>[]> {
+    return chaosRuns.listChaosJournal(this.#open, id);
+  }
+  setChaosRunIncidents(id: string, incidents: number[]): Promise<void> {
+    return chaosRuns.setChaosRunIncidents(this.#open, id, incidents);
+  }
+  finishChaosRun(
+    id: string,
+    end: { status: string; report?: Record<string, unknown>; finishedAt: number },
+  ): Promise<ChaosRunRecord | undefined> {
+    return chaosRuns.finishChaosRun(this.#open, id, end);
+  }
+  requestChaosHalt(): Promise<ChaosRunRecord[]> {
+    return chaosRuns.requestChaosHalt(this.#open);
+  }
+  silentChaosRuns(before: number): Promise<ChaosRunRecord[]> {
+    return chaosRuns.silentChaosRuns(this.#open, before);
   }
   listLoadRuns(filter: {
     service?: string;

@@ -473,3 +473,50 @@ export const maintenanceWindows = pgTable(
   },
   (t) => [index('maintenance_windows_service_start').on(t.service, t.start)],
 );
+
+/**
+ * Chaos experiment runs. The controller (`ballast chaos run --server`) creates
+ * one, streams its journal, and finishes it with the report; `leases` lists
+ * the fault daemons' leases it holds, so a halt can release them even when
+ * the controller hangs.
+ */
+export const chaosRuns = pgTable(
+  'chaos_runs',
+  {
+    id: text('id').primaryKey(),
+    experiment: text('experiment').notNull(),
+    service: text('service').notNull(),
+    /** running | held | deviated | aborted | precondition_failed | refused | failed | lost */
+    status: text('status').notNull(),
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    plan: jsonb('plan').$type<string[]>().notNull(),
+    guards: jsonb('guards').$type<Record<string, unknown>>().notNull(),
+    report: jsonb('report').$type<Record<string, unknown>>(),
+    leases: jsonb('leases').$type<{ daemon: string; id: string }[]>().notNull(),
+    maintenanceId: integer('maintenance_id'),
+    /** Incidents of the service that already got this run's entries on their timeline. */
+    incidents: jsonb('incidents').$type<number[]>().notNull(),
+    haltRequested: boolean('halt_requested').notNull(),
+    controller: text('controller').notNull(),
+    startedAt: epochMs('started_at').notNull(),
+    lastSeenAt: epochMs('last_seen_at').notNull(),
+    finishedAt: epochMs('finished_at'),
+  },
+  (t) => [
+    index('chaos_runs_started').on(t.startedAt),
+    index('chaos_runs_service_started').on(t.service, t.startedAt),
+  ],
+);
+
+/** A run's journal, in the order the controller sent it; (run, seq) makes a resent batch idempotent. */
+export const chaosJournal = pgTable(
+  'chaos_journal',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => chaosRuns.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    entry: jsonb('entry').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);

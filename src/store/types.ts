@@ -9,6 +9,7 @@ import type {
   SliBucket,
   SloDefinition,
 } from '../slo/model.ts';
+import type { CreateChaosRunInput } from './chaos-runs.ts';
 
 /** A stored spec document of any kind (`apiVersion`/`kind`/`metadata.name`). */
 export interface StoredDocument {
@@ -62,6 +63,26 @@ export interface LoadRunRecord {
  */
 export interface LoadRunListRecord extends Omit<LoadRunRecord, 'plan' | 'summary'> {
   summary: Omit<LoadSummary, 'series' | 'spectrum' | 'perRequest'> | null;
+}
+
+/** A stored chaos experiment run (`report` once it ended). */
+export interface ChaosRunRecord {
+  id: string;
+  experiment: string;
+  service: string;
+  status: string;
+  definition: Record<string, unknown>;
+  plan: string[];
+  guards: Record<string, unknown>;
+  report: Record<string, unknown> | null;
+  leases: { daemon: string; id: string }[];
+  maintenanceId: number | null;
+  incidents: number[];
+  haltRequested: boolean;
+  controller: string;
+  startedAt: number;
+  lastSeenAt: number;
+  finishedAt: number | null;
 }
 
 /** One step of a capacity search, as `findCapacity` reports it (src/load/capacity.ts). */
@@ -141,6 +162,26 @@ export interface Store extends IncidentStore {
     startedAt: number;
   }): Promise<LoadRunRecord>;
   getLoadRun(id: string): Promise<LoadRunRecord | undefined>;
+  createChaosRun(input: CreateChaosRunInput): Promise<ChaosRunRecord>;
+  getChaosRun(id: string): Promise<ChaosRunRecord | undefined>;
+  listChaosRuns(filter: { service?: string; status?: string; limit?: number }): Promise<ChaosRunRecord[]>;
+  appendChaosJournal(
+    id: string,
+    batch: {
+      from: number;
+      entries: Record<string, unknown>[];
+      leases?: { daemon: string; id: string }[];
+      at: number;
+    },
+  ): Promise<void>;
+  listChaosJournal(id: string): Promise<Record<string, unknown>[]>;
+  setChaosRunIncidents(id: string, incidents: number[]): Promise<void>;
+  finishChaosRun(
+    id: string,
+    end: { status: string; report?: Record<string, unknown>; finishedAt: number },
+  ): Promise<ChaosRunRecord | undefined>;
+  requestChaosHalt(): Promise<ChaosRunRecord[]>;
+  silentChaosRuns(before: number): Promise<ChaosRunRecord[]>;
   /** Newest first (default limit 50). */
   listLoadRuns(filter: {
     service?: string;

@@ -271,6 +271,7 @@ const TIMELINE_KINDS: Record<string, { icon: string; label: string }> = {
   role: { icon: '◆', label: 'role' },
   task: { icon: '☑', label: 'task' },
   'public-update': { icon: '☰', label: 'public update' },
+  chaos: { icon: '⚡', label: 'chaos run' },
   maintenance: { icon: '⚙', label: 'maintenance' },
 };
 

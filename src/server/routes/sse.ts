@@ -12,7 +12,7 @@ export const HEARTBEAT_MS = 15_000;
  * `GET /events`: server-sent events. `slo-status` carries each fresh
  * SloStatus, `alert` each alert transition, `load-started` / `load-finished`
  * `{run}` (a runs-list row) and `load-second` `{runId, samples}` of load tests, `check-result`
- * `{result, health}` of synthetic checks; `: heartbeat` comments keep idle
+ * `{result, health}` of synthetic checks, `chaos` `{run}` and `chaos-journal` `{runId, from, entries}` of chaos runs; `: heartbeat` comments keep idle
  * connections alive. Browsers' EventSource cannot send headers, so the token
  * may come as `?access_token=`.
  */
@@ -28,7 +28,7 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: {
         tags: ['events'],
         summary:
-          'Live updates as server-sent events (slo-status, alert, load-started, load-second, load-finished, check-result, incident)',
+          'Live updates as server-sent events (slo-status, alert, load-started, load-second, load-finished, check-result, incident, chaos, chaos-journal)',
         produces: ['text/event-stream'],
         response: { 200: { type: 'string', description: 'text/event-stream' } },
       },
@@ -52,6 +52,8 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const onLoadFinished = (run: LoadRunListItem) => send('load-finished', { run });
       const onCheckResult = (event: BusEvents['check-result'][0]) => send('check-result', event);
       const onIncident = (event: BusEvents['incident'][0]) => send('incident', event);
+      const onChaos = (event: BusEvents['chaos'][0]) => send('chaos', event);
+      const onChaosJournal = (event: BusEvents['chaos-journal'][0]) => send('chaos-journal', event);
       ctx.bus.on('slo-status', onStatus);
       ctx.bus.on('alert', onAlert);
       ctx.bus.on('load-started', onLoadStarted);
@@ -59,6 +61,8 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ctx.bus.on('load-finished', onLoadFinished);
       ctx.bus.on('check-result', onCheckResult);
       ctx.bus.on('incident', onIncident);
+      ctx.bus.on('chaos', onChaos);
+      ctx.bus.on('chaos-journal', onChaosJournal);
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
       const stop = () => {
         clearInterval(heartbeat);
@@ -69,6 +73,8 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ctx.bus.off('load-finished', onLoadFinished);
         ctx.bus.off('check-result', onCheckResult);
         ctx.bus.off('incident', onIncident);
+        ctx.bus.off('chaos', onChaos);
+        ctx.bus.off('chaos-journal', onChaosJournal);
         open.delete(end);
       };
       const end = () => {
