@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.tsx';
+import { ChaosRunDetail } from './pages/ChaosRunDetail.tsx';
+import { ChaosRuns } from './pages/ChaosRuns.tsx';
 import { CheckDetail } from './pages/CheckDetail.tsx';
 import { Checks } from './pages/Checks.tsx';
 import { IncidentDetail } from './pages/IncidentDetail.tsx';
@@ -30,6 +32,8 @@ createRoot(root).render(
             <Route path="/slos/:name" element={<SloDetail />} />
             <Route path="/load" element={<LoadRuns />} />
             <Route path="/load/:id" element={<LoadRunDetail />} />
+            <Route path="/chaos" element={<ChaosRuns />} />
+            <Route path="/chaos/:id" element={<ChaosRunDetail />} />
             <Route path="/checks" element={<Checks />} />
             <Route path="/checks/:name" element={<CheckDetail />} />
             <Route path="/incidents" element={<Incidents />} />

@@ -23,6 +23,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/incidents">Incidents</Link>
           <Link to="/oncall">On call</Link>
           <Link to="/load">Load tests</Link>
+          <Link to="/chaos">Chaos</Link>
         </nav>
         <div className="topbar-right">
           <span className={`live live-${live}`} title="Server-sent events from /api/v1/events">

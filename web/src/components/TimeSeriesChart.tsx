@@ -9,12 +9,30 @@ export interface ChartSeries {
   values: (number | null)[];
   /** Fill under the line (for a single-series chart). */
   fill?: string;
+  /** Draw a dot at each value (sparse readings). */
+  points?: boolean;
+  /** Join values across nulls (series read at different moments than their neighbours). */
+  spanGaps?: boolean;
 }
 
 /** A horizontal reference line: an objective or an alert threshold. */
 export interface ChartThreshold {
   label: string;
   value: number;
+  color: string;
+}
+
+/** A shaded stretch of time behind the lines (a fault window); `end` null runs to the right edge. */
+export interface ChartBand {
+  start: number;
+  end: number | null;
+  color: string;
+}
+
+/** A vertical line at a moment (a fault applied or reverted), labelled at the top. */
+export interface ChartMarker {
+  at: number;
+  label: string;
   color: string;
 }
 
@@ -34,6 +52,10 @@ export interface TimeSeriesChartProps {
   /** Start the y axis at zero and leave headroom above the data (rates, counts). */
   fromZero?: boolean;
   height?: number;
+  /** Shaded stretches behind the data; `data-bands` on the element counts those drawn. */
+  bands?: ChartBand[];
+  /** Vertical lines; `data-markers` on the element counts those drawn. */
+  markers?: ChartMarker[];
 }
 
 const AXIS = {
@@ -72,9 +94,79 @@ function buildData(props: TimeSeriesChartProps): uPlot.AlignedData {
   return [props.times, ...rows] as uPlot.AlignedData;
 }
 
-function buildOptions(props: TimeSeriesChartProps, width: number, el: HTMLElement): uPlot.Options {
+/**
+ * Draws the bands (before the series, so lines stay on top) or the markers
+ * (after them), clipped to the plot, and counts on `el` what was drawn.
+ */
+function drawOverlay(
+  u: uPlot,
+  el: HTMLElement,
+  props: TimeSeriesChartProps,
+  layer: 'bands' | 'markers',
+): void {
+  const { ctx, bbox } = u;
+  const left = bbox.left;
+  const right = bbox.left + bbox.width;
+  const x = (t: number) => u.valToPos(t, 'x', true);
+  let drawn = 0;
+  ctx.save();
+  if (layer === 'bands') {
+    for (const b of props.bands ?? []) {
+      const x0 = Math.max(left, x(b.start));
+      const x1 = Math.min(right, b.end === null ? right : x(b.end));
+      if (!(x1 > x0)) continue;
+      ctx.fillStyle = b.color;
+      ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+      drawn++;
+    }
+    el.setAttribute('data-bands', String(drawn));
+  } else {
+    const px = devicePixelRatio;
+    ctx.font = `${10 * px}px ui-sans-serif, system-ui, sans-serif`;
+    ctx.textBaseline = 'top';
+    for (const m of props.markers ?? []) {
+      const at = x(m.at);
+      if (!(at >= left && at <= right)) continue;
+      ctx.strokeStyle = m.color;
+      ctx.fillStyle = m.color;
+      ctx.lineWidth = px;
+      ctx.setLineDash([4 * px, 3 * px]);
+      ctx.beginPath();
+      ctx.moveTo(at, bbox.top);
+      ctx.lineTo(at, bbox.top + bbox.height);
+      ctx.stroke();
+      // Labels stagger down so neighbours do not print over each other.
+      ctx.fillText(m.label, at + 3 * px, bbox.top + 2 * px + (drawn % 3) * 12 * px);
+      drawn++;
+    }
+    el.setAttribute('data-markers', String(drawn));
+  }
+  ctx.restore();
+}
+
+/** The x range with room for the bands and markers too (an abort after the last reading still shows). */
+function xRange(min: number | null, max: number | null, props: TimeSeriesChartProps): uPlot.Range.MinMax {
+  const times = [
+    ...(props.bands ?? []).flatMap((b) => (b.end === null ? [b.start] : [b.start, b.end])),
+    ...(props.markers ?? []).map((m) => m.at),
+  ];
+  if (min !== null && max !== null) times.push(min, max);
+  if (times.length === 0) return [min, max];
+  const lo = Math.min(...times);
+  const hi = Math.max(...times);
+  // One moment alone would make an empty axis: show a minute around it.
+  return hi - lo < 1_000 ? [lo - 30_000, hi + 30_000] : [lo, hi];
+}
+
+function buildOptions(
+  props: TimeSeriesChartProps,
+  width: number,
+  el: HTMLElement,
+  latest: () => TimeSeriesChartProps,
+): uPlot.Options {
   const fmt = (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : props.format(v));
   const measured = props.series.length;
+  const overlays = props.bands !== undefined || props.markers !== undefined;
   const y: uPlot.Scale = props.scale === 'asinh' ? { distr: 4, asinh: 1 } : {};
   if (props.yRange) y.range = props.yRange;
   else if (props.fromZero) y.range = (_u, _min, max) => [0, Math.max(max, 1) * 1.15];
@@ -83,7 +175,10 @@ function buildOptions(props: TimeSeriesChartProps, width: number, el: HTMLElemen
     height: props.height ?? 220,
     ms: 1,
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y },
+    scales: {
+      x: overlays ? { time: true, range: (_u, min, max) => xRange(min, max, latest()) } : { time: true },
+      y,
+    },
     axes: [
       { ...AXIS },
       {
@@ -101,7 +196,8 @@ function buildOptions(props: TimeSeriesChartProps, width: number, el: HTMLElemen
         width: 1.6,
         fill: s.fill,
         value: fmt,
-        points: { show: false },
+        spanGaps: s.spanGaps ?? false,
+        points: s.points ? { show: true, size: 5, fill: s.color } : { show: false },
       })),
       ...(props.thresholds ?? []).map((t) => ({
         label: t.label,
@@ -113,19 +209,29 @@ function buildOptions(props: TimeSeriesChartProps, width: number, el: HTMLElemen
       })),
     ],
     hooks: {
-      draw: [(u) => el.setAttribute('data-points', String(countPoints(u.data, measured)))],
+      // The overlays read the latest props: the fault window grows while the data streams in.
+      drawClear: overlays ? [(u) => drawOverlay(u, el, latest(), 'bands')] : [],
+      draw: [
+        (u) => {
+          if (overlays) drawOverlay(u, el, latest(), 'markers');
+          el.setAttribute('data-points', String(countPoints(u.data, measured)));
+        },
+      ],
     },
   };
 }
 
 /**
- * A uPlot time-series chart sized to its container. After each draw it sets
- * `data-points` to the number of measured values drawn, so a browser test can
- * tell an empty chart from one with data.
+ * A uPlot time-series chart sized to its container, with optional shaded
+ * bands and vertical markers. After each draw it sets `data-points` to the
+ * number of measured values drawn, so a browser test can tell an empty chart
+ * from one with data.
  */
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
   // Recreate the plot only when the set of lines changes; data changes use setData.
   const shape = [
     props.scale,
@@ -139,7 +245,11 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const u = new uPlot(buildOptions(props, el.clientWidth || 600, el), buildData(props), el);
+    const u = new uPlot(
+      buildOptions(props, el.clientWidth || 600, el, () => latest.current),
+      buildData(props),
+      el,
+    );
     plot.current = u;
     const resize = new ResizeObserver(() => {
       if (el.clientWidth > 0) u.setSize({ width: el.clientWidth, height: props.height ?? 220 });
