@@ -15,3 +15,4 @@ export { describeFault, formatPlan, type MethodPlan, planMethod } from './experi
 export { createProbePort, type ProbeDeps } from './experiment/probes.ts';
 export * from './experiment/runner.ts';
 export { experimentDocumentSchema } from './experiment/spec.ts';
+export { preflight } from './experiment/preflight.ts';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 // Registers the ballast.dev/v1 kinds that capabilities own, so validate and apply know them.
 import '../capabilities.ts';
 import { registerApply } from './commands/apply.ts';
+import { registerChaos } from './commands/chaos.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerIncident } from './commands/incident.ts';
 import { registerLoad } from './commands/load.ts';
@@ -25,6 +26,7 @@ registerSlo(program);
 registerLoad(program);
 registerCheck(program);
 registerIncident(program);
+registerChaos(program);
 
 try {
   await program.parseAsync(process.argv);

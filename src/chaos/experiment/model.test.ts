@@ -120,6 +120,27 @@ describe('experimentFromDocument', () => {
       message: 'toxicity 1 is above blastRadius.maxToxicity 0.5',
     },
     {
+      name: 'an unknown toxic type is refused at the step with the daemon validator\'s words',
+      spec: GOOD.replace('type: latency', 'type: lantency'),
+      message: 'step pg-latency:',
+    },
+    {
+      name: 'an http fault rule with a percentage over 100 names the field',
+      spec: GOOD.replace(
+        '      toxic: { proxy: postgres, type: latency, attributes: { latency: 200 } }',
+        '      http: { proxy: web, rule: { percentage: 150, abort: { status: 503 } } }',
+      ),
+      message: 'step pg-latency:',
+    },
+    {
+      name: 'a host fault with an unknown kind lists the kinds',
+      spec: GOOD.replace(
+        '      toxic: { proxy: postgres, type: latency, attributes: { latency: 200 } }',
+        '      host: { kind: explode }',
+      ),
+      message: 'must be one of',
+    },
+    {
       name: 'an unknown field is refused',
       spec: `${GOOD}  colour: red\n`,
       message: 'colour',

@@ -6,6 +6,7 @@
 import type { LoadedDocument } from '../../spec/classify.ts';
 import type { Diagnostic } from '../../spec/index.ts';
 import { parseDuration } from '../../spec/index.ts';
+import { faultBodyProblems } from './fault-bodies.ts';
 import { planMethod } from './plan.ts';
 import { type ExperimentDocument, experimentDocumentSchema, type ProbeSpec, type StepSpec } from './spec.ts';
 
@@ -181,6 +182,10 @@ function fromParsed(
     method.map((s) => s.name),
     (i, n) => error(['spec', 'method', i, 'name'], `step name ${n} is used twice`),
   );
+  method.forEach((s, i) => {
+    if (s.kind !== 'fault') return;
+    for (const p of faultBodyProblems(s)) error(['spec', 'method', i, ...p.path], `step ${s.name}: ${p.message}`);
+  });
   const abort: Probe[] = [];
   (spec.abort ?? []).forEach((rule, i) => {
     if ('probe' in rule && Object.keys(rule).length === 1) {

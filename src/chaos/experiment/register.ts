@@ -4,6 +4,7 @@
  * LoadTests of method steps (imported for its effect).
  */
 import { type BundleView, type Diagnostic, registerBundleCheck, registerKind } from '../../spec/index.ts';
+import { experimentFromDocument } from './model.ts';
 import { type ExperimentDocument, experimentDocumentSchema } from './spec.ts';
 
 registerKind({ apiVersion: 'ballast.dev/v1', kind: 'Experiment', schema: experimentDocumentSchema });
@@ -26,6 +27,8 @@ function experimentReferences(bundle: BundleView): Diagnostic[] {
     const parsed = experimentDocumentSchema.safeParse(doc.body);
     if (!parsed.success) continue;
     const spec: ExperimentDocument['spec'] = parsed.data.spec;
+    // Abort references, blast radius and fault bodies: what the schema alone cannot judge.
+    out.push(...experimentFromDocument(doc).diagnostics);
     const error = (path: (string | number)[], message: string) =>
       out.push({ file: doc.file, ...doc.locate(path), severity: 'error', message });
     if (!services.has(spec.service))

@@ -1,0 +1,2 @@
+/** Fault leases' public face: the pure lease table and its limits. */
+export * from './table.ts';

@@ -1,0 +1,84 @@
+/**
+ * Host faults on the fault daemon, under `/ballast/v1/host-faults`: network
+ * (tbf, netem or nftables loss), process kill/pause, CPU and memory stress on
+ * the daemon's machine, each bound to a lease. Off unless the daemon is
+ * started with `--host-faults`: they act on the whole host.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FaultDaemonPlugin } from '../daemon/index.ts';
+import { HostFaultError, HostFaultManager } from '../host/index.ts';
+import { ProxyApiError } from '../proxy/index.ts';
+import { takeLease } from './lease-body.ts';
+
+export const HOST_FAULT_KIND = 'host';
+
+const STATUS: Partial<Record<HostFaultError['code'], number>> = {
+  invalid_spec: 400,
+  unsupported: 501,
+  permission: 403,
+  not_found: 404,
+  conflict: 409,
+  refused: 409,
+  reverted: 409,
+};
+
+function apiError(err: unknown): unknown {
+  if (!(err instanceof HostFaultError)) return err;
+  const fields = err.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new ProxyApiError(
+    fields && !err.message.includes(fields) ? `${err.message} (${fields})` : err.message,
+    STATUS[err.code] ?? 500,
+  );
+}
+
+/** Mounts host faults; with `enabled: false` the routes exist and say how to turn them on. */
+export function hostFaultsPlugin(opts: { enabled: boolean; manager?: HostFaultManager }): FaultDaemonPlugin {
+  const manager = opts.manager ?? new HostFaultManager();
+  return async (app, { registry }) => {
+    const off = () => {
+      if (!opts.enabled)
+        throw new ProxyApiError('host faults are off on this daemon: start it with `ballast chaos proxy --host-faults`', 403);
+    };
+    registry.register({
+      kind: HOST_FAULT_KIND,
+      revert: async (id) => {
+        await manager.revert(id);
+      },
+      list: () => manager.list().map((f) => f.id),
+    });
+    // A daemon that stops takes its host faults with it.
+    app.addHook('onClose', async () => {
+      await manager.revertAll();
+    });
+
+    app.get('/ballast/v1/host-faults', async () => {
+      off();
+      return manager.list();
+    });
+    app.post('/ballast/v1/host-faults', async (req, reply) => {
+      off();
+      const { lease, fault } = takeLease(registry, req.body);
+      const id = `host-${randomUUID()}`;
+      // Bound before it is applied: a lease that lapses mid-apply reverts it, and add rejects.
+      if (lease !== undefined) registry.bind(lease, { kind: HOST_FAULT_KIND, id });
+      try {
+        const applied = await manager.add(fault, { id });
+        return reply.code(201).send(lease !== undefined ? { ...applied, lease } : applied);
+      } catch (err) {
+        registry.unbind({ kind: HOST_FAULT_KIND, id });
+        throw apiError(err);
+      }
+    });
+    app.delete<{ Params: { id: string } }>('/ballast/v1/host-faults/:id', async (req) => {
+      const known = manager.get(req.params.id);
+      if (!known) throw new ProxyApiError(`host fault not found: ${req.params.id}`, 404);
+      try {
+        await manager.revert(req.params.id);
+      } catch (err) {
+        throw apiError(err);
+      }
+      registry.unbind({ kind: HOST_FAULT_KIND, id: req.params.id });
+      return { reverted: req.params.id };
+    });
+  };
+}
