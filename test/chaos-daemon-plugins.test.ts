@@ -96,7 +96,10 @@ describe('fault daemon plugins', () => {
       lease: 'no-such-lease',
     });
     expect(gone.status).toBe(404);
-    expect(gone.body).toEqual({ error: expect.stringContaining('lease not found: no-such-lease'), status: 404 });
+    expect(gone.body).toEqual({
+      error: expect.stringContaining('lease not found: no-such-lease'),
+      status: 404,
+    });
     expect((await json(`${daemon.url}/ballast/v1/http-proxies/web/rules`)).body).toEqual([]);
     expect((await json(`${daemon.url}/ballast/v1/http-proxies/nope/rules`)).status).toBe(404);
   });

@@ -86,14 +86,25 @@ describe('ballast chaos run', () => {
     expect(created.status).toBe(201);
     const listen = ((await created.json()) as { listen: string }).listen;
     proxied = `http://${listen}`;
-    server = await startServer({ port: 0, dataDir: join(dir, 'data'), adminToken: ADMIN, evaluateEveryMs: 3_600_000 });
+    server = await startServer({
+      port: 0,
+      dataDir: join(dir, 'data'),
+      adminToken: ADMIN,
+      evaluateEveryMs: 3_600_000,
+    });
     const applied = await fetch(`${server.url}/api/v1/apply`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         documents: [
-          { file: 'svc.yaml', content: 'apiVersion: openslo/v1\nkind: Service\nmetadata: { name: web }\nspec: {}\n' },
-          { file: 'busy.yaml', content: 'apiVersion: openslo/v1\nkind: Service\nmetadata: { name: busy }\nspec: {}\n' },
+          {
+            file: 'svc.yaml',
+            content: 'apiVersion: openslo/v1\nkind: Service\nmetadata: { name: web }\nspec: {}\n',
+          },
+          {
+            file: 'busy.yaml',
+            content: 'apiVersion: openslo/v1\nkind: Service\nmetadata: { name: busy }\nspec: {}\n',
+          },
         ],
       }),
     });
@@ -145,7 +156,10 @@ ${o.abort ? '  abort:\n    - probe: health\n' : ''}`,
   }
 
   const toxicList = async () =>
-    (await (await fetch(`${daemon.url}/proxies/web/toxics`)).json()) as { name: string; attributes: { latency?: number } }[];
+    (await (await fetch(`${daemon.url}/proxies/web/toxics`)).json()) as {
+      name: string;
+      attributes: { latency?: number };
+    }[];
   const toxics = async () => (await toxicList()).map((t) => t.name);
 
   it('holds when steady state tolerates the fault: exit 0, a journal, the fault reverted', async () => {
@@ -160,7 +174,9 @@ ${o.abort ? '  abort:\n    - probe: health\n' : ''}`,
     expect(summary.report.reverts).toEqual({ ok: 1, failed: 0 });
     // The probe saw the added latency while the fault was held.
     expect(summary.report.probes[0].during.max).toBeGreaterThanOrEqual(90);
-    const actions = summary.journal.filter((e: { type: string }) => e.type === 'action').map((e: { action: string }) => e.action);
+    const actions = summary.journal
+      .filter((e: { type: string }) => e.type === 'action')
+      .map((e: { action: string }) => e.action);
     expect(actions).toEqual(['apply', 'revert']);
     expect(await toxics()).toEqual([]);
   });
@@ -201,17 +217,29 @@ ${o.abort ? '  abort:\n    - probe: health\n' : ''}`,
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('step slow-web: invalid toxic type: "lantency"');
     const missing = join(dir, 'missing-proxy.yaml');
-    await writeFile(missing, (await readFile(bad, 'utf8')).replace('type: lantency', 'type: latency').replace('proxy: web', 'proxy: nosuch'));
+    await writeFile(
+      missing,
+      (await readFile(bad, 'utf8'))
+        .replace('type: lantency', 'type: latency')
+        .replace('proxy: web', 'proxy: nosuch'),
+    );
     const noProxy = await run(['chaos', 'run', missing, '--override-guards']);
     expect(noProxy.code).toBe(2);
     expect(noProxy.stderr).toContain('step slow-web:');
     expect(noProxy.stderr).toContain('refuses the toxic: proxy not found');
     const down = join(dir, 'daemon-down.yaml');
-    await writeFile(down, (await readFile(missing, 'utf8')).replace(`daemon: ${daemon.url}`, 'daemon: http://127.0.0.1:9'));
+    await writeFile(
+      down,
+      (await readFile(missing, 'utf8')).replace(`daemon: ${daemon.url}`, 'daemon: http://127.0.0.1:9'),
+    );
     const noDaemon = await run(['chaos', 'run', down, '--override-guards']);
     expect(noDaemon.code).toBe(2);
     expect(noDaemon.stderr).toContain('cannot reach the fault daemon at http://127.0.0.1:9');
-    const noGuards = await run(['chaos', 'run', await experiment('unguarded', { maxMs: 100, latency: 1, duration: '1s' })]);
+    const noGuards = await run([
+      'chaos',
+      'run',
+      await experiment('unguarded', { maxMs: 100, latency: 1, duration: '1s' }),
+    ]);
     expect(noGuards.code).toBe(2);
     expect(noGuards.stderr).toContain('pass --server URL, or --override-guards');
     expect(await toxics()).toEqual([]);
@@ -248,7 +276,9 @@ ${o.abort ? '  abort:\n    - probe: health\n' : ''}`,
     // The controller reports its leases with its journal, every second.
     await until('the server to know the lease', async () => {
       const runs = (await (
-        await fetch(`${server.url}/api/v1/chaos/runs?status=running`, { headers: { authorization: `Bearer ${ADMIN}` } })
+        await fetch(`${server.url}/api/v1/chaos/runs?status=running`, {
+          headers: { authorization: `Bearer ${ADMIN}` },
+        })
       ).json()) as { leases: unknown[] }[];
       return runs[0] && runs[0].leases.length > 0 ? true : undefined;
     });
@@ -265,7 +295,9 @@ ${o.abort ? '  abort:\n    - probe: health\n' : ''}`,
     expect(child.exitCode).toBe(3);
     expect(r.stdout).toContain('halted: halt requested on the server');
     const stored = (await (
-      await fetch(`${server.url}/api/v1/chaos/runs/${answer.runs[0]}`, { headers: { authorization: `Bearer ${ADMIN}` } })
+      await fetch(`${server.url}/api/v1/chaos/runs/${answer.runs[0]}`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      })
     ).json()) as { status: string; journal: { type: string }[]; maintenanceId: number };
     expect(stored.status).toBe('aborted');
     expect(stored.journal.some((e) => e.type === 'abort')).toBe(true);
@@ -274,7 +306,11 @@ ${o.abort ? '  abort:\n    - probe: health\n' : ''}`,
   it('runs an HTTP fault through the daemon: the abort breaks steady state, the rule is gone after', async () => {
     const created = await fetch(`${daemon.url}/ballast/v1/http-proxies`, {
       method: 'POST',
-      body: JSON.stringify({ name: 'front', listen: '127.0.0.1:0', upstream: `http://127.0.0.1:${(service.address() as AddressInfo).port}` }),
+      body: JSON.stringify({
+        name: 'front',
+        listen: '127.0.0.1:0',
+        upstream: `http://127.0.0.1:${(service.address() as AddressInfo).port}`,
+      }),
     });
     expect(created.status).toBe(201);
     const front = ((await created.json()) as { url: string }).url;
@@ -308,7 +344,9 @@ spec:
     expect(r.code).toBe(1);
     const summary = JSON.parse(await readFile(out, 'utf8'));
     expect(summary.report.outcome).toBe('deviated');
-    expect(summary.journal.find((e: { type: string }) => e.type === 'deviation').detail).toContain('HTTP 503');
+    expect(summary.journal.find((e: { type: string }) => e.type === 'deviation').detail).toContain(
+      'HTTP 503',
+    );
     const rules = await (await fetch(`${daemon.url}/ballast/v1/http-proxies/front/rules`)).json();
     expect(rules).toEqual([]);
     expect((await fetch(`${front}/health`)).status).toBe(200);
@@ -325,7 +363,9 @@ spec:
     const killedAt = Date.now();
     child.kill('SIGKILL');
     await done;
-    const goneAt = await until('the lease to lapse', async () => ((await toxics()).length === 0 ? Date.now() : undefined));
+    const goneAt = await until('the lease to lapse', async () =>
+      (await toxics()).length === 0 ? Date.now() : undefined,
+    );
     // Within the TTL after the last renewal (at most TTL after the kill), plus the daemon's 250 ms sweep.
     expect(goneAt - killedAt).toBeLessThanOrEqual(3_000 + 500);
     expect(await timedGet(`${proxied}/`)).toBeLessThan(200);

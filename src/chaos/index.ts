@@ -12,7 +12,7 @@ export { outcomeExitCode } from './experiment/journal.ts';
 export { type LoadedExperiment, loadExperimentFile } from './experiment/load-file.ts';
 export * from './experiment/model.ts';
 export { describeFault, formatPlan, type MethodPlan, planMethod } from './experiment/plan.ts';
+export { preflight } from './experiment/preflight.ts';
 export { createProbePort, type ProbeDeps } from './experiment/probes.ts';
 export * from './experiment/runner.ts';
 export { experimentDocumentSchema } from './experiment/spec.ts';
-export { preflight } from './experiment/preflight.ts';

@@ -30,7 +30,10 @@ export function faultBodyProblems(step: Extract<Step, { kind: 'fault' }>): BodyP
   if (step.fault === 'toxic') {
     const out: BodyProblem[] = [];
     if (typeof b.proxy !== 'string' || b.proxy === '')
-      out.push({ path: ['toxic', 'proxy'], message: 'a toxic needs proxy: the name of a proxy on the daemon' });
+      out.push({
+        path: ['toxic', 'proxy'],
+        message: 'a toxic needs proxy: the name of a proxy on the daemon',
+      });
     const { proxy: _p, ...toxic } = b;
     const r = parseNewToxic({ name: step.name, ...toxic });
     if (!r.ok) out.push({ path: ['toxic'], message: r.error.message });
@@ -39,11 +42,16 @@ export function faultBodyProblems(step: Extract<Step, { kind: 'fault' }>): BodyP
   if (step.fault === 'http') {
     const out: BodyProblem[] = [];
     if (typeof b.proxy !== 'string' || b.proxy === '')
-      out.push({ path: ['http', 'proxy'], message: 'an http fault needs proxy: the name of an HTTP fault proxy on the daemon' });
+      out.push({
+        path: ['http', 'proxy'],
+        message: 'an http fault needs proxy: the name of an HTTP fault proxy on the daemon',
+      });
     const extra = Object.keys(b).filter((k) => k !== 'proxy' && k !== 'rule');
-    for (const k of extra) out.push({ path: ['http', k], message: `unknown field "${k}" (an http fault has proxy and rule)` });
+    for (const k of extra)
+      out.push({ path: ['http', k], message: `unknown field "${k}" (an http fault has proxy and rule)` });
     const r = validateHttpFaultRule(b.rule);
-    if (!r.ok) for (const i of r.issues) out.push({ path: ['http', 'rule', ...split(i.path)], message: i.message });
+    if (!r.ok)
+      for (const i of r.issues) out.push({ path: ['http', 'rule', ...split(i.path)], message: i.message });
     return out;
   }
   const r = validateFaultSpec(b);

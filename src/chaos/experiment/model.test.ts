@@ -120,7 +120,7 @@ describe('experimentFromDocument', () => {
       message: 'toxicity 1 is above blastRadius.maxToxicity 0.5',
     },
     {
-      name: 'an unknown toxic type is refused at the step with the daemon validator\'s words',
+      name: "an unknown toxic type is refused at the step with the daemon validator's words",
       spec: GOOD.replace('type: latency', 'type: lantency'),
       message: 'step pg-latency:',
     },

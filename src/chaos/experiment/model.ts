@@ -184,7 +184,8 @@ function fromParsed(
   );
   method.forEach((s, i) => {
     if (s.kind !== 'fault') return;
-    for (const p of faultBodyProblems(s)) error(['spec', 'method', i, ...p.path], `step ${s.name}: ${p.message}`);
+    for (const p of faultBodyProblems(s))
+      error(['spec', 'method', i, ...p.path], `step ${s.name}: ${p.message}`);
   });
   const abort: Probe[] = [];
   (spec.abort ?? []).forEach((rule, i) => {

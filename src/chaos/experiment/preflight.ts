@@ -6,7 +6,10 @@
  */
 import type { ExperimentDefinition } from './model.ts';
 
-async function ask(url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
+async function ask(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
   const text = await res.text();
   let body: Record<string, unknown> = {};
@@ -39,21 +42,26 @@ export async function preflight(def: ExperimentDefinition): Promise<string[]> {
         if (r.status !== 200) {
           const issues = (r.body.issues as { index: number; error: string }[] | undefined) ?? [];
           if (issues.length === 0) problems.push(`${daemon}: ${String(r.body.error ?? `HTTP ${r.status}`)}`);
-          for (const i of issues) problems.push(`step ${toxics[i.index]?.name}: ${daemon} refuses the toxic: ${i.error}`);
+          for (const i of issues)
+            problems.push(`step ${toxics[i.index]?.name}: ${daemon} refuses the toxic: ${i.error}`);
         }
       }
       for (const s of here.filter((x) => x.fault === 'http')) {
         const proxy = encodeURIComponent(String(s.body.proxy));
         const r = await ask(`${base}/ballast/v1/http-proxies/${proxy}`);
-        if (r.status !== 200) problems.push(`step ${s.name}: ${daemon}: ${String(r.body.error ?? `HTTP ${r.status}`)}`);
+        if (r.status !== 200)
+          problems.push(`step ${s.name}: ${daemon}: ${String(r.body.error ?? `HTTP ${r.status}`)}`);
       }
       if (here.some((x) => x.fault === 'host')) {
         const r = await ask(`${base}/ballast/v1/host-faults`);
-        if (r.status !== 200) problems.push(`${daemon}: host faults: ${String(r.body.error ?? `HTTP ${r.status}`)}`);
+        if (r.status !== 200)
+          problems.push(`${daemon}: host faults: ${String(r.body.error ?? `HTTP ${r.status}`)}`);
       }
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-      problems.push(`cannot reach the fault daemon at ${daemon} (${cause}); start it with \`ballast chaos proxy\``);
+      problems.push(
+        `cannot reach the fault daemon at ${daemon} (${cause}); start it with \`ballast chaos proxy\``,
+      );
     }
   }
   return problems;

@@ -37,7 +37,10 @@ export function hostFaultsPlugin(opts: { enabled: boolean; manager?: HostFaultMa
   return async (app, { registry }) => {
     const off = () => {
       if (!opts.enabled)
-        throw new ProxyApiError('host faults are off on this daemon: start it with `ballast chaos proxy --host-faults`', 403);
+        throw new ProxyApiError(
+          'host faults are off on this daemon: start it with `ballast chaos proxy --host-faults`',
+          403,
+        );
     };
     registry.register({
       kind: HOST_FAULT_KIND,

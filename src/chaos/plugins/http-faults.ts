@@ -73,7 +73,8 @@ export function httpFaultsPlugin(proxies = new HttpFaultProxies()): FaultDaemonP
       try {
         // Check, add and bind with no await in between: the lease cannot lapse in a gap.
         const rule = p.addRule(fault as never);
-        if (lease !== undefined) registry.bind(lease, { kind: HTTP_FAULT_KIND, id: `${p.name}${SEP}${rule.id}` });
+        if (lease !== undefined)
+          registry.bind(lease, { kind: HTTP_FAULT_KIND, id: `${p.name}${SEP}${rule.id}` });
         return reply.code(201).send(lease !== undefined ? { ...rule, lease } : rule);
       } catch (err) {
         throw apiError(err);
