@@ -20,6 +20,8 @@ import {
   preflight,
   runExperiment,
 } from '../../chaos/index.ts';
+import { hostFaultsPlugin } from '../../chaos/plugins/host-faults.ts';
+import { httpFaultsPlugin } from '../../chaos/plugins/http-faults.ts';
 import { runLoad } from '../../load/index.ts';
 import type { LoadPlan } from '../../load/types.ts';
 import { ApiRequestError, BallastClient } from '../../server/index.ts';
@@ -69,7 +71,13 @@ export function registerChaos(program: Command): void {
     .action(async (flags: { server?: string; token?: string; daemon?: string[] }) => {
       process.exitCode = await chaosHalt(flags);
     });
-  registerChaosProxy(chaos);
+  registerChaosProxy(chaos, (flags) => [
+    httpFaultsPlugin(),
+    hostFaultsPlugin({ enabled: flags.hostFaults === true }),
+  ]).option(
+    '--host-faults',
+    'allow host faults (tc, nftables, signals, CPU and memory stress) on this machine; needs root',
+  );
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
