@@ -5,7 +5,7 @@
  */
 import './experiment/register.ts';
 
-export { createDaemonFaults, DaemonError, type DaemonFaults } from './experiment/daemon-faults.ts';
+export { createDaemonFaults, type DaemonFaults } from './experiment/daemon-faults.ts';
 export { decideGuards, type GuardDecision, type GuardReason } from './experiment/guards.ts';
 export type * from './experiment/journal.ts';
 export { outcomeExitCode } from './experiment/journal.ts';

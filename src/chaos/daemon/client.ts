@@ -218,4 +218,27 @@ export class FaultDaemonClient {
   ): Promise<{ ok: true; toxics: Array<ToxicJson & { proxy: string }> }> {
     return this.call('POST', '/ballast/v1/validate', { toxics });
   }
+
+  // HTTP fault proxies and host faults (the daemon's plugins, src/chaos/plugins)
+
+  httpProxy(name: string): Promise<Record<string, unknown>> {
+    return this.call('GET', `/ballast/v1/http-proxies/${seg(name)}`);
+  }
+  /** Adds an HTTP fault rule (camelCase, src/chaos/http), bound to `lease` when given. */
+  addHttpRule(proxy: string, rule: Record<string, unknown>): Promise<{ id: string; lease?: string }> {
+    return this.call('POST', `/ballast/v1/http-proxies/${seg(proxy)}/rules`, rule);
+  }
+  async removeHttpRule(proxy: string, id: string): Promise<void> {
+    await this.call('DELETE', `/ballast/v1/http-proxies/${seg(proxy)}/rules/${seg(id)}`);
+  }
+  hostFaults(): Promise<Array<{ id: string }>> {
+    return this.call('GET', '/ballast/v1/host-faults');
+  }
+  /** Applies a host fault (src/chaos/host), bound to `lease` when given; 403 unless the daemon runs with --host-faults. */
+  addHostFault(spec: Record<string, unknown>): Promise<{ id: string; details?: unknown }> {
+    return this.call('POST', '/ballast/v1/host-faults', spec);
+  }
+  async removeHostFault(id: string): Promise<void> {
+    await this.call('DELETE', `/ballast/v1/host-faults/${seg(id)}`);
+  }
 }
