@@ -13,10 +13,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaultDaemon, type FaultDaemon } from '../src/chaos/daemon/index.ts';
+import { hostFaultsPlugin } from '../src/chaos/plugins/host-faults.ts';
 import { type RunningServer, startServer } from '../src/server/index.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ballast.js');
 const ADMIN = 'chaos-probes-admin';
+
+/** The state letter of a process (R, S, T for stopped, ...) from /proc. */
+async function procState(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], {
@@ -65,7 +72,11 @@ describe('chaos run probes, load and rollbacks', () => {
     await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
     const port = (service.address() as AddressInfo).port;
     serviceUrl = `http://127.0.0.1:${port}`;
-    daemon = await createFaultDaemon({ port: 0, log: () => {} });
+    daemon = await createFaultDaemon({
+      port: 0,
+      log: () => {},
+      plugins: [hostFaultsPlugin({ enabled: true })],
+    });
     const created = await fetch(`${daemon.url}/proxies`, {
       method: 'POST',
       body: JSON.stringify({ name: 'web', listen: '127.0.0.1:0', upstream: `127.0.0.1:${port}` }),
@@ -268,6 +279,38 @@ ${method}
       'SLO probes need a server',
     );
     expect(journal.some((e: { type: string }) => e.type === 'action')).toBe(false);
+  });
+
+  it('pauses a process by its command line as a host fault of the method, and resumes it after', async () => {
+    const marker = `ballast-chaos-victim-${process.pid}`;
+    const victim = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], {
+      stdio: 'ignore',
+    });
+    try {
+      const file = await experiment(
+        'pause-victim',
+        'vector(0.5)',
+        `    - name: freeze-worker
+      host: { kind: pause, cmdline: ${marker} }
+      duration: 2s`,
+      );
+      const pid = victim.pid as number;
+      expect(await procState(pid)).not.toBe('T');
+      const running = run(['chaos', 'run', file, '--server', server.url, '--quiet']);
+      let stopped = false;
+      for (let i = 0; i < 200 && !stopped; i++) {
+        stopped = (await procState(pid)) === 'T';
+        if (!stopped) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(stopped).toBe(true);
+      const r = await running;
+      expect(r.stdout).toContain('pause-victim: the hypothesis held');
+      expect(r.code).toBe(0);
+      expect(await procState(pid)).not.toBe('T');
+      expect(await (await fetch(`${daemon.url}/ballast/v1/host-faults`)).json()).toEqual([]);
+    } finally {
+      victim.kill('SIGKILL');
+    }
   });
 
   it('ballast chaos halt --daemon reverts every leased fault at the daemon', async () => {
