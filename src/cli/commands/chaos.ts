@@ -20,15 +20,13 @@ import {
   preflight,
   runExperiment,
 } from '../../chaos/index.ts';
-import { hostFaultsPlugin } from '../../chaos/plugins/host-faults.ts';
-import { httpFaultsPlugin } from '../../chaos/plugins/http-faults.ts';
 import { runLoad } from '../../load/index.ts';
 import type { LoadPlan } from '../../load/types.ts';
 import { ApiRequestError, BallastClient } from '../../server/index.ts';
 import { ChaosHaltAnswerSchema, GuardDecisionSchema } from '../../server/schemas-chaos.ts';
 import { formatDiagnostic } from '../../spec/index.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { registerChaosProxy } from './chaos-proxy.ts';
+import { registerDaemon } from './chaos-daemon.ts';
 import { ServerLink } from './chaos-server.ts';
 
 interface RunFlags {
@@ -71,13 +69,7 @@ export function registerChaos(program: Command): void {
     .action(async (flags: { server?: string; token?: string; daemon?: string[] }) => {
       process.exitCode = await chaosHalt(flags);
     });
-  registerChaosProxy(chaos, (flags) => [
-    httpFaultsPlugin(),
-    hostFaultsPlugin({ enabled: flags.hostFaults === true }),
-  ]).option(
-    '--host-faults',
-    'allow host faults (tc, nftables, signals, CPU and memory stress) on this machine; needs root',
-  );
+  registerDaemon(chaos);
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
