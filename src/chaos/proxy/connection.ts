@@ -57,9 +57,10 @@ export class Connection implements LinkOwner {
     server.setNoDelay(true);
   }
 
-  start(): void {
+  /** `serverReads`: the server socket reads through `onread` and pushes to `link('downstream')` itself. */
+  start(serverReads = false): void {
     this.links.upstream.start();
-    this.links.downstream.start();
+    this.links.downstream.start(serverReads);
   }
 
   link(stream: Stream): Link {

@@ -72,13 +72,27 @@ export class Link {
     for (const toxic of toxics) this.add(toxic);
   }
 
-  /** Starts reading the source. */
-  start(): void {
-    this.source.on('data', (chunk: Buffer) => {
-      this.held += chunk.length;
-      this.head().write(chunk);
-      this.flow();
-    });
+  /** Takes a chunk read from the source (the 'data' handler, or a socket's `onread`). */
+  push(chunk: Buffer): void {
+    this.held += chunk.length;
+    this.head().write(chunk);
+    this.flow();
+  }
+
+  /** No toxic stage: a chunk goes straight to the destination. */
+  get direct(): boolean {
+    return this.entries.length === 0 && !this.done;
+  }
+
+  /** A chunk the reader wants back: written as is (no stages), `release` once the socket is done with it. */
+  pushOwned(chunk: Buffer, release: () => void): void {
+    if (!this.dest.write(chunk, release)) this.destFull = true;
+    this.flow();
+  }
+
+  /** Starts reading the source; `external`: its chunks come through {@link push} (onread). */
+  start(external = false): void {
+    if (!external) this.source.on('data', (chunk: Buffer) => this.push(chunk));
     this.source.on('end', () => this.head().end(false));
     this.dest.on('drain', () => {
       this.destFull = false;

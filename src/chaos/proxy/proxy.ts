@@ -9,6 +9,7 @@ import net, { type Server, type Socket } from 'node:net';
 import { formatHostPort, parseHostPort } from './address.ts';
 import { Connection } from './connection.ts';
 import { ProxyApiError } from './errors.ts';
+import { chunkReader } from './reader.ts';
 import type { ProxyConfig, ProxyInfo, ProxyStats, Stream, Toxic, ToxicOf } from './types.ts';
 
 /** A dial that has not connected by then counts as an upstream failure. */
@@ -193,7 +194,13 @@ export class TcpProxy {
       this.upstreamFailed(client, target.error);
       return;
     }
-    const server = net.connect({ host: target.value.host, port: target.value.port, allowHalfOpen: true });
+    const reader = chunkReader();
+    const server = net.connect({
+      host: target.value.host,
+      port: target.value.port,
+      allowHalfOpen: true,
+      onread: reader.onread,
+    });
     this.dialling.add(client);
     const timer = setTimeout(
       () => server.destroy(new Error(`connect timeout after ${CONNECT_TIMEOUT_MS} ms`)),
@@ -223,7 +230,8 @@ export class TcpProxy {
         this.connections.delete(c),
       );
       this.connections.add(conn);
-      conn.start();
+      reader.link = conn.link('downstream');
+      conn.start(true);
     });
   }
 
