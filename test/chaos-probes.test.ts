@@ -333,6 +333,12 @@ ${method}
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('"reverted_faults":1');
     expect(await (await fetch(`${daemon.url}/proxies/web/toxics`)).json()).toEqual([]);
+    const oneWithoutServer = await run(['chaos', 'halt', 'some-run']);
+    expect(oneWithoutServer.code).toBe(2);
+    expect(oneWithoutServer.stderr).toContain('halting one run needs --server URL');
+    const unknown = await run(['chaos', 'halt', 'no-such-run', '--server', server.url]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no chaos run with id "no-such-run"');
     const again = await run(['chaos', 'halt', '--daemon', daemon.url]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('"reverted_faults":0');

@@ -205,6 +205,31 @@ spec:
       expect(late.status).toBe(409);
     });
 
+    it('halts one run without touching another, idempotently', async () => {
+      // The incident of an earlier test is still open on calm: the override lets these start.
+      const a = await h.call('POST', '/api/v1/chaos/runs', { body: runBody('calm', true) });
+      const b = await h.call('POST', '/api/v1/chaos/runs', { body: runBody('calm', true) });
+      expect([a.status, b.status]).toEqual([201, 201]);
+      const one = await h.call('POST', `/api/v1/chaos/runs/${a.json.id}/halt`);
+      expect(one.status).toBe(200);
+      expect(one.json).toEqual({ runs: [a.json.id], leasesReleased: 0, errors: [] });
+      const other = await h.call('POST', `/api/v1/chaos/runs/${b.json.id}/journal`, {
+        body: { from: 0, entries: [] },
+      });
+      expect(other.json).toEqual({ halt: false });
+      const halted = await h.call('POST', `/api/v1/chaos/runs/${a.json.id}/journal`, {
+        body: { from: 0, entries: [] },
+      });
+      expect(halted.json).toEqual({ halt: true });
+      expect((await h.call('POST', '/api/v1/chaos/runs/nope/halt')).status).toBe(404);
+      for (const id of [a.json.id, b.json.id])
+        await h.call('POST', `/api/v1/chaos/runs/${id}/finish`, {
+          body: { report: { outcome: 'aborted', headline: 'x' } },
+        });
+      // Ended: halting it again halts nothing.
+      expect((await h.call('POST', `/api/v1/chaos/runs/${a.json.id}/halt`)).json.runs).toEqual([]);
+    });
+
     it('refuses bad bodies with the field named', async () => {
       const res = await h.call('POST', '/api/v1/chaos/runs', {
         body: { ...runBody('calm'), expectedDurationMs: -1 },

@@ -92,14 +92,15 @@ export async function endRunMaintenance(ctx: ServerContext, run: ChaosRunRecord)
 }
 
 /**
- * Halts every running run: flags it (its controller stops on its next report)
- * and releases its leases at the fault daemons directly, so the faults go now
- * even when a controller hangs. Idempotent.
+ * Halts every running run (or the one `id`): flags it (its controller stops
+ * on its next report) and releases its leases at the fault daemons directly,
+ * so the faults go now even when a controller hangs. Idempotent.
  */
-export async function haltAll(
+export async function haltRuns(
   ctx: ServerContext,
+  id?: string,
 ): Promise<{ runs: string[]; leasesReleased: number; errors: string[] }> {
-  const runs = await ctx.store.requestChaosHalt();
+  const runs = await ctx.store.requestChaosHalt(id);
   let leasesReleased = 0;
   const errors: string[] = [];
   await Promise.all(

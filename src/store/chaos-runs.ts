@@ -98,9 +98,17 @@ export async function finishChaosRun(
   return row;
 }
 
-/** Flags every running run to halt; returns them (their controllers see the flag on their next report). */
-export async function requestChaosHalt(db: Db): Promise<ChaosRunRecord[]> {
-  return db.update(chaosRuns).set({ haltRequested: true }).where(eq(chaosRuns.status, 'running')).returning();
+/**
+ * Flags every running run (or the one `id`) to halt; returns them (their
+ * controllers see the flag on their next report).
+ */
+export async function requestChaosHalt(db: Db, id?: string): Promise<ChaosRunRecord[]> {
+  const running = eq(chaosRuns.status, 'running');
+  return db
+    .update(chaosRuns)
+    .set({ haltRequested: true })
+    .where(id === undefined ? running : and(running, eq(chaosRuns.id, id)))
+    .returning();
 }
 
 /** Running runs whose controller has not reported since `before`. */

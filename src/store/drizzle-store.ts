@@ -181,8 +181,8 @@ export class DrizzleStore implements Store {
   ): Promise<ChaosRunRecord | undefined> {
     return chaosRuns.finishChaosRun(this.#open, id, end);
   }
-  requestChaosHalt(): Promise<ChaosRunRecord[]> {
-    return chaosRuns.requestChaosHalt(this.#open);
+  requestChaosHalt(id?: string): Promise<ChaosRunRecord[]> {
+    return chaosRuns.requestChaosHalt(this.#open, id);
   }
   silentChaosRuns(before: number): Promise<ChaosRunRecord[]> {
     return chaosRuns.silentChaosRuns(this.#open, before);

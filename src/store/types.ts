@@ -180,7 +180,7 @@ export interface Store extends IncidentStore {
     id: string,
     end: { status: string; report?: Record<string, unknown>; finishedAt: number },
   ): Promise<ChaosRunRecord | undefined>;
-  requestChaosHalt(): Promise<ChaosRunRecord[]>;
+  requestChaosHalt(id?: string): Promise<ChaosRunRecord[]>;
   silentChaosRuns(before: number): Promise<ChaosRunRecord[]>;
   /** Newest first (default limit 50). */
   listLoadRuns(filter: {

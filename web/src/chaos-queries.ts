@@ -61,10 +61,15 @@ export function useChaosRun(id: string) {
 }
 
 /** `POST /chaos/halt`: every running run is flagged for its controller and its leases released. */
-export function useHaltAll() {
+/** Halts every running run, or only `runId` when given. */
+export function useHalt(runId?: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => sendJson<HaltAnswer>('POST', '/api/v1/chaos/halt'),
+    mutationFn: () =>
+      sendJson<HaltAnswer>(
+        'POST',
+        runId === undefined ? '/api/v1/chaos/halt' : `/api/v1/chaos/runs/${encodeURIComponent(runId)}/halt`,
+      ),
     onSuccess: (answer) => {
       void client.invalidateQueries({ queryKey: chaosKeys.list });
       for (const id of answer.runs) void client.invalidateQueries({ queryKey: chaosKeys.detail(id) });

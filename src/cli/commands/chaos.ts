@@ -62,13 +62,18 @@ export function registerChaos(program: Command): void {
     });
   chaos
     .command('halt')
-    .description('Halt every running experiment at once and release the leases of their faults (idempotent)')
+    .description(
+      'Halt every running experiment (or the run RUN_ID) at once and release the leases of their faults (idempotent)',
+    )
+    .argument('[run]', 'halt only this run (its id on --server)')
     .option('--server <url>', 'Ballast server whose runs to halt')
     .option('--token <token>', 'API token for --server (default $BALLAST_TOKEN)')
     .option('--daemon <url...>', 'fault daemons to halt directly (every leased fault there is reverted)')
-    .action(async (flags: { server?: string; token?: string; daemon?: string[] }) => {
-      process.exitCode = await chaosHalt(flags);
-    });
+    .action(
+      async (run: string | undefined, flags: { server?: string; token?: string; daemon?: string[] }) => {
+        process.exitCode = await chaosHalt(run, flags);
+      },
+    );
   registerDaemon(chaos);
 }
 
@@ -226,7 +231,14 @@ async function dryRun(
   }
 }
 
-async function chaosHalt(flags: { server?: string; token?: string; daemon?: string[] }): Promise<number> {
+async function chaosHalt(
+  run: string | undefined,
+  flags: { server?: string; token?: string; daemon?: string[] },
+): Promise<number> {
+  if (run !== undefined && !flags.server) {
+    warn('halting one run needs --server URL (the server knows its leases)');
+    return ExitCode.BadInput;
+  }
   if (!flags.server && !flags.daemon?.length) {
     warn('give --server URL (halts its runs and their leases) and/or --daemon URL (halts a fault daemon)');
     return ExitCode.BadInput;
@@ -235,7 +247,8 @@ async function chaosHalt(flags: { server?: string; token?: string; daemon?: stri
   if (flags.server) {
     try {
       const client = new BallastClient(flags.server, flags.token ?? process.env.BALLAST_TOKEN);
-      const a = await client.request('POST', '/chaos/halt', ChaosHaltAnswerSchema, {});
+      const path = run !== undefined ? `/chaos/runs/${encodeURIComponent(run)}/halt` : '/chaos/halt';
+      const a = await client.request('POST', path, ChaosHaltAnswerSchema, {});
       say(`halted ${a.runs.length} run(s) on ${flags.server}; released ${a.leasesReleased} lease(s)`);
       for (const e of a.errors) warn(`  ${e}`);
       failed ||= a.errors.length > 0;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ChaosRunRecord } from '../../store/types.ts';
-import { chaosGuards, endRunMaintenance, haltAll, mirrorToIncidents, toChaosRun } from '../chaos-runs.ts';
+import { chaosGuards, endRunMaintenance, haltRuns, mirrorToIncidents, toChaosRun } from '../chaos-runs.ts';
 import { errorResponses, jsonSchema, type ServerContext } from '../context.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import {
@@ -217,13 +217,32 @@ export function chaosRoutes(app: FastifyInstance, ctx: ServerContext): void {
         response: { 200: jsonSchema(ChaosHaltAnswerSchema), ...errorResponses(401, 403) },
       },
     },
-    async () => {
-      const answer = await haltAll(ctx);
-      for (const id of answer.runs) {
-        const run = await ctx.store.getChaosRun(id);
-        if (run) ctx.bus.emit('chaos', { run: toChaosRun(run) });
-      }
-      return answer;
+    async () => announceHalt(ctx, await haltRuns(ctx)),
+  );
+
+  app.post<IdReq>(
+    '/chaos/runs/:id/halt',
+    {
+      config: { access: 'responder' },
+      schema: {
+        tags: ['chaos'],
+        summary:
+          'Halt one running chaos run: flags it for its controller and releases its leases at the fault daemons (idempotent; a run that ended halts nothing)',
+        params: idParams,
+        response: { 200: jsonSchema(ChaosHaltAnswerSchema), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      await requireRun(ctx, req.params.id);
+      return announceHalt(ctx, await haltRuns(ctx, req.params.id));
     },
   );
+}
+
+async function announceHalt<T extends { runs: string[] }>(ctx: ServerContext, answer: T): Promise<T> {
+  for (const id of answer.runs) {
+    const run = await ctx.store.getChaosRun(id);
+    if (run) ctx.bus.emit('chaos', { run: toChaosRun(run) });
+  }
+  return answer;
 }

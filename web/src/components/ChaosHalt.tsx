@@ -1,18 +1,20 @@
 import { getToken } from '../api.ts';
 import { haltSummary } from '../chaos-data.ts';
-import { useHaltAll } from '../chaos-queries.ts';
+import { useHalt } from '../chaos-queries.ts';
 import { WriteError } from './WriteError.tsx';
 
-const CONFIRM =
+const CONFIRM_ALL =
   'Halt every running chaos run? Their leases are released at the fault daemons now, so the faults go, and each controller stops and reverts on its next report.';
+const CONFIRM_ONE =
+  'Halt this chaos run? Its leases are released at the fault daemons now, so its faults go, and its controller stops and reverts on its next report.';
 
 /**
- * The big red button: `POST /chaos/halt` after a confirmation (the API halts
- * every running run at once). The button shows while something runs; the
+ * The big red button: `POST /chaos/halt` (every running run) or
+ * `POST /chaos/runs/{id}/halt` (one) after a confirmation. The button shows while something runs; the
  * answer (runs halted, leases released, releases that failed) stays after.
  */
-export function HaltButton({ running, label }: { running: boolean; label: string }) {
-  const halt = useHaltAll();
+export function HaltButton({ running, label, runId }: { running: boolean; label: string; runId?: string }) {
+  const halt = useHalt(runId);
   if (!running && !halt.data && !halt.error) return null;
   return (
     <div className="halt-bar" data-testid="halt-bar">
@@ -22,9 +24,9 @@ export function HaltButton({ running, label }: { running: boolean; label: string
           className="halt-button"
           data-testid="halt"
           disabled={halt.isPending}
-          title="Halts every running chaos run"
+          title={runId === undefined ? 'Halts every running chaos run' : 'Halts this chaos run'}
           onClick={() => {
-            if (window.confirm(CONFIRM)) halt.mutate();
+            if (window.confirm(runId === undefined ? CONFIRM_ALL : CONFIRM_ONE)) halt.mutate();
           }}
         >
           {halt.isPending ? 'Halting…' : label}

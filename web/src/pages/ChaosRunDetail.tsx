@@ -92,7 +92,7 @@ function Header({ detail, now, headline }: { detail: Detail; now: number; headli
           {headline}
         </p>
       )}
-      <HaltButton running={running} label="Halt" />
+      <HaltButton running={running} label="Halt this run" runId={detail.id} />
     </section>
   );
 }
