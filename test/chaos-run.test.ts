@@ -352,6 +352,22 @@ spec:
     expect((await fetch(`${front}/health`)).status).toBe(200);
   });
 
+  it('Ctrl-C (SIGINT) reverts the faults, still prints the report and exits 3', async () => {
+    const file = await experiment('interrupted', { maxMs: 5000, latency: 150, duration: '120s' });
+    expect(await toxics()).toEqual([]);
+    const { child, done } = start(['chaos', 'run', file, '--override-guards', '--quiet']);
+    await until('the fault', async () =>
+      (await toxicList()).some((t) => t.attributes.latency === 150) ? true : undefined,
+    );
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('halting: reverting the faults');
+    expect(r.stdout).toContain('interrupted: aborted (halted: interrupted (Ctrl-C))');
+    expect(await toxics()).toEqual([]);
+    expect((await (await fetch(`${daemon.url}/ballast/v1/leases`)).json()) as unknown[]).toEqual([]);
+  });
+
   it('kill -9 of the controller mid-fault: the daemon reverts the fault within its lease TTL', async () => {
     const file = await experiment('killed', { maxMs: 5000, latency: 400, duration: '120s', ttl: '3s' });
     expect(await toxics()).toEqual([]);
