@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaultDaemon, type FaultDaemon } from '../src/chaos/daemon/index.ts';
+import { createNetns, deleteNetns, rootQdiscOf, sh } from '../src/chaos/host/testing.ts';
 import { hostFaultsPlugin } from '../src/chaos/plugins/host-faults.ts';
 import { httpFaultsPlugin } from '../src/chaos/plugins/http-faults.ts';
 
@@ -139,6 +140,45 @@ describe('fault daemon plugins', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('loadPct');
     expect((await json(`${daemon.url}/ballast/v1/host-faults`)).body).toEqual([]);
+  });
+
+  it('sweeps the qdisc a daemon killed hard left behind when the next one starts', async () => {
+    const ns = await createNetns();
+    try {
+      // What a crashed daemon leaves: Ballast's root qdisc, no process that remembers it.
+      await sh(
+        [
+          'tc',
+          'qdisc',
+          'add',
+          'dev',
+          'lo',
+          'root',
+          'handle',
+          'ba11:',
+          'tbf',
+          'rate',
+          '1mbit',
+          'burst',
+          '32kb',
+          'latency',
+          '50ms',
+        ],
+        ns,
+      );
+      expect(await rootQdiscOf(ns)).toBe('tbf ba11:');
+      const lines: string[] = [];
+      const next = await createFaultDaemon({
+        port: 0,
+        log: (l) => lines.push(l),
+        plugins: [hostFaultsPlugin({ enabled: true, sweepNamespaces: [ns] })],
+      });
+      await next.close();
+      expect(await rootQdiscOf(ns)).toBe('noqueue 0:');
+      expect(lines).toContain(`host faults: removed a leftover Ballast qdisc on lo (netns ${ns})`);
+    } finally {
+      await deleteNetns(ns);
+    }
   });
 
   it('keeps host faults off unless the daemon was started with them', async () => {

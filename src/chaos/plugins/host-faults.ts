@@ -31,10 +31,37 @@ function apiError(err: unknown): unknown {
   );
 }
 
+export interface HostFaultsOptions {
+  enabled: boolean;
+  manager?: HostFaultManager;
+  /**
+   * Network namespaces (undefined: the host's own) swept at start for the tc
+   * qdiscs and nftables tables a daemon killed hard left behind; default the
+   * host's. Only one daemon with host faults may run per host: another live
+   * one's faults look exactly like leftovers.
+   */
+  sweepNamespaces?: (string | undefined)[];
+}
+
 /** Mounts host faults; with `enabled: false` the routes exist and say how to turn them on. */
-export function hostFaultsPlugin(opts: { enabled: boolean; manager?: HostFaultManager }): FaultDaemonPlugin {
+export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
   const manager = opts.manager ?? new HostFaultManager();
-  return async (app, { registry }) => {
+  return async (app, { registry, log }) => {
+    // Child processes (stress, memory) die with a crashed daemon; kernel state does not.
+    if (opts.enabled)
+      for (const netns of opts.sweepNamespaces ?? [undefined]) {
+        const where = netns === undefined ? 'the host' : `netns ${netns}`;
+        try {
+          const gone = await manager.sweepLeftovers(netns === undefined ? {} : { netns });
+          for (const q of gone.qdiscs)
+            log(`host faults: removed a leftover Ballast qdisc on ${q} (${where})`);
+          for (const t of gone.tables) log(`host faults: removed a leftover nftables table ${t} (${where})`);
+        } catch (err) {
+          log(
+            `host faults: could not sweep leftovers in ${where}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+      }
     const off = () => {
       if (!opts.enabled)
         throw new ProxyApiError(
