@@ -5,6 +5,7 @@
  */
 import './experiment/register.ts';
 
+export { FaultDaemonClient, FaultDaemonError } from './daemon/index.ts';
 export { createDaemonFaults, type DaemonFaults } from './experiment/daemon-faults.ts';
 export { decideGuards, type GuardDecision, type GuardReason } from './experiment/guards.ts';
 export type * from './experiment/journal.ts';

@@ -4,7 +4,7 @@
  * incident of its service that opens meanwhile, halting everything, and
  * ending runs whose controller went silent.
  */
-import { decideGuards, type GuardDecision } from '../chaos/index.ts';
+import { decideGuards, FaultDaemonClient, FaultDaemonError, type GuardDecision } from '../chaos/index.ts';
 import { ACTIVE_STATES } from '../incidents/index.ts';
 import type { ChaosRunRecord } from '../store/types.ts';
 import { gateFor } from './check-views.ts';
@@ -106,14 +106,13 @@ export async function haltRuns(
   await Promise.all(
     runs.flatMap((run) =>
       run.leases.map(async (lease) => {
-        const url = `${lease.daemon.replace(/\/+$/, '')}/ballast/v1/leases/${encodeURIComponent(lease.id)}`;
         try {
-          const res = await fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(5_000) });
-          // 404: the lease already lapsed or was released, which is what a halt wants.
-          if (res.ok || res.status === 404) leasesReleased += res.ok ? 1 : 0;
-          else errors.push(`${url}: HTTP ${res.status}`);
+          await new FaultDaemonClient(lease.daemon, { timeoutMs: 5_000 }).releaseLease(lease.id);
+          leasesReleased += 1;
         } catch (err) {
-          errors.push(`${url}: ${err instanceof Error ? err.message : String(err)}`);
+          // 404: the lease already lapsed or was released, which is what a halt wants.
+          if (!(err instanceof FaultDaemonError && err.status === 404))
+            errors.push(`${lease.daemon}: ${err instanceof Error ? err.message : String(err)}`);
         }
       }),
     ),

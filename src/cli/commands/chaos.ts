@@ -12,6 +12,7 @@ import {
   createProbePort,
   type ExperimentDefinition,
   type ExperimentReport,
+  FaultDaemonClient,
   formatPlan,
   type JournalEntry,
   loadExperimentFile,
@@ -259,14 +260,7 @@ async function chaosHalt(
   }
   for (const daemon of flags.daemon ?? []) {
     try {
-      const res = await fetch(`${daemon.replace(/\/+$/, '')}/ballast/v1/halt`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-        signal: AbortSignal.timeout(10_000),
-      });
-      say(`${daemon}: ${res.status} ${await res.text()}`);
-      failed ||= !res.ok;
+      say(`${daemon}: ${JSON.stringify(await new FaultDaemonClient(daemon).halt())}`);
     } catch (err) {
       warn(`${daemon}: ${err instanceof Error ? err.message : String(err)}`);
       failed = true;
