@@ -188,12 +188,16 @@ class ExperimentRun {
   }
 
   /** Runs probes side by side; `abortOnFail` names the probes whose failure stops the run. */
-  async #probeRound(probes: Probe[], abortOnFail: Set<string> | null): Promise<ProbeResult[]> {
+  async #probeRound(
+    probes: Probe[],
+    abortOnFail: Set<string> | null,
+    signal: AbortSignal = this.#abort.signal,
+  ): Promise<ProbeResult[]> {
     const results = await Promise.all(
       probes.map(async (probe) => {
         let r: ProbeResult;
         try {
-          r = await this.#ports.probes.run(probe, this.#abort.signal);
+          r = await this.#ports.probes.run(probe, signal);
         } catch (err) {
           r = { ok: false, value: null, detail: `probe error: ${message(err)}` };
         }
@@ -445,26 +449,7 @@ class ExperimentRun {
     const recoverySignal = new AbortController();
     for (;;) {
       const round = this.#now();
-      const results = await Promise.all(
-        this.#def.steadyState.map(async (probe) => {
-          let r: ProbeResult;
-          try {
-            r = await this.#ports.probes.run(probe, recoverySignal.signal);
-          } catch (err) {
-            r = { ok: false, value: null, detail: `probe error: ${message(err)}` };
-          }
-          this.#log({
-            t: this.#now(),
-            type: 'probe',
-            phase: 'recovery',
-            probe: probe.name,
-            ok: r.ok,
-            value: r.value,
-            detail: r.detail,
-          });
-          return r;
-        }),
-      );
+      const results = await this.#probeRound(this.#def.steadyState, null, recoverySignal.signal);
       if (results.every((r) => r.ok)) {
         this.#enter('after');
         return Math.max(0, round - from);
