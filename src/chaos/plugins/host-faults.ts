@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FaultDaemonPlugin } from '../daemon/index.ts';
 import { HostFaultError, HostFaultManager } from '../host/index.ts';
 import { ProxyApiError } from '../proxy/index.ts';
-import { takeLease } from './lease-body.ts';
+import { issuesError, takeLease } from './lease-body.ts';
 
 export const HOST_FAULT_KIND = 'host';
 
@@ -22,13 +22,9 @@ const STATUS: Partial<Record<HostFaultError['code'], number>> = {
   reverted: 409,
 };
 
+/** HostFaultError as the daemon's `{error, status}`. */
 function apiError(err: unknown): unknown {
-  if (!(err instanceof HostFaultError)) return err;
-  const fields = err.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return new ProxyApiError(
-    fields && !err.message.includes(fields) ? `${err.message} (${fields})` : err.message,
-    STATUS[err.code] ?? 500,
-  );
+  return err instanceof HostFaultError ? issuesError(err.message, err.issues, STATUS[err.code] ?? 500) : err;
 }
 
 export interface HostFaultsOptions {

@@ -6,7 +6,7 @@
 import type { FaultDaemonPlugin } from '../daemon/index.ts';
 import { HttpFaultError, HttpFaultProxies } from '../http/index.ts';
 import { ProxyApiError } from '../proxy/index.ts';
-import { takeLease } from './lease-body.ts';
+import { issuesError, takeLease } from './lease-body.ts';
 
 export const HTTP_FAULT_KIND = 'http';
 const SEP = '\u0000';
@@ -21,9 +21,7 @@ const STATUS: Record<HttpFaultError['code'], number> = {
 
 /** HttpFaultError as the daemon's `{error, status}`, with every bad field in the message. */
 function apiError(err: unknown): unknown {
-  if (!(err instanceof HttpFaultError)) return err;
-  const fields = err.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return new ProxyApiError(fields ? `${err.message} (${fields})` : err.message, STATUS[err.code]);
+  return err instanceof HttpFaultError ? issuesError(err.message, err.issues, STATUS[err.code]) : err;
 }
 
 type NameParams = { Params: { name: string } };

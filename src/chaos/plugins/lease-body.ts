@@ -1,4 +1,4 @@
-/** The `lease` field of a fault body, shared by the daemon's fault plugins. */
+/** What the daemon's fault plugins share: the `lease` field of a fault body, and their error shape. */
 import type { FaultRegistry } from '../daemon/index.ts';
 import { ProxyApiError } from '../proxy/index.ts';
 
@@ -15,4 +15,14 @@ export function takeLease(
   if (!registry.lease(lease))
     throw new ProxyApiError(`lease not found: ${lease} (expired or released; create a new lease)`, 404);
   return { lease, fault };
+}
+
+/** A fault module's error as the daemon's `{error, status}`, with every bad field in the message. */
+export function issuesError(
+  message: string,
+  issues: { path: string; message: string }[],
+  status: number,
+): ProxyApiError {
+  const fields = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new ProxyApiError(fields && !message.includes(fields) ? `${message} (${fields})` : message, status);
 }
