@@ -15,7 +15,13 @@ export {
   positiveField,
   regexField,
 } from './fields.ts';
-export { listSpecFiles, loadSpecDirectory, loadSpecSources, type SpecBundle } from './load.ts';
+export {
+  listSpecFiles,
+  loadSpecDirectory,
+  loadSpecSources,
+  readFileWithSpecs,
+  type SpecBundle,
+} from './load.ts';
 export {
   type BundleCheck,
   type BundleView,

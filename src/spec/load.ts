@@ -1,6 +1,6 @@
 /** Loading entry points: a directory on disk, or in-memory sources (the server's apply endpoint). */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { ServiceDefinition, SloDefinition } from '../slo/model.ts';
 import { buildModel, findDuplicates, type NameClaim, slothClaims } from './build.ts';
 import { classify, type LoadedDocument } from './classify.ts';
@@ -97,4 +97,34 @@ export async function loadSpecDirectory(dir: string): Promise<SpecBundle> {
   }
   const bundle = loadSpecSources(sources);
   return { ...bundle, diagnostics: sortDiagnostics([...unreadable, ...bundle.diagnostics]) };
+}
+
+/**
+ * Reads one spec file and, when `specsDir` is given, every spec file under it
+ * (the file itself once): what `ballast load run FILE --specs DIR` and
+ * `ballast chaos run FILE --specs DIR` load. A read error comes back as one
+ * message for a diagnostic at the file's first line.
+ */
+export async function readFileWithSpecs(
+  file: string,
+  specsDir?: string,
+): Promise<{ sources: { file: string; content: string }[] } | { error: string }> {
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'file not found' : `cannot read file (${code})` };
+  }
+  const sources = [{ file, content }];
+  if (specsDir === undefined) return { sources };
+  try {
+    for (const f of await listSpecFiles(specsDir))
+      if (resolve(f) !== resolve(file)) sources.push({ file: f, content: await readFile(f, 'utf8') });
+  } catch (err) {
+    return {
+      error: `--specs ${specsDir}: cannot read the spec directory (${(err as NodeJS.ErrnoException).code})`,
+    };
+  }
+  return { sources };
 }

@@ -3,13 +3,12 @@
  * the Checks, SLOs and LoadTests of FILE and DIR that its probes and steps
  * name, mapped to what the runner needs. Every problem is a diagnostic.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type CheckDefinition, checkFromDocument } from '../../checks/index.ts';
 import { loadPlanFromDocument } from '../../load/index.ts';
 import type { LoadPlan } from '../../load/types.ts';
 import type { SloDefinition } from '../../slo/model.ts';
-import { type Diagnostic, listSpecFiles, loadSpecSources } from '../../spec/index.ts';
+import { type Diagnostic, loadSpecSources, readFileWithSpecs } from '../../spec/index.ts';
 import { type ExperimentDefinition, experimentFromDocument } from './model.ts';
 
 export interface LoadedExperiment {
@@ -37,25 +36,9 @@ export async function loadExperimentFile(
     out.diagnostics.push({ file, line: 1, column: 1, severity: 'error', message });
     return out;
   };
-  let content: string;
-  try {
-    content = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`);
-  }
-  const sources = [{ file, content }];
-  if (opts.specsDir !== undefined) {
-    try {
-      for (const f of await listSpecFiles(opts.specsDir))
-        if (resolve(f) !== resolve(file)) sources.push({ file: f, content: await readFile(f, 'utf8') });
-    } catch (err) {
-      return fail(
-        `--specs ${opts.specsDir}: cannot read the spec directory (${(err as NodeJS.ErrnoException).code})`,
-      );
-    }
-  }
-  const bundle = loadSpecSources(sources);
+  const read = await readFileWithSpecs(file, opts.specsDir);
+  if ('error' in read) return fail(read.error);
+  const bundle = loadSpecSources(read.sources);
   out.diagnostics.push(...bundle.diagnostics);
   out.slos = new Map(bundle.slos.map((s) => [s.name, s]));
   const experiments = bundle.documents.filter(

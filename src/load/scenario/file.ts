@@ -3,10 +3,9 @@
  * Services and SLOs they reference come from the same file and, when given,
  * from the spec directory `specsDir` (read as `ballast validate` reads it).
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { ServiceDefinition, SloDefinition } from '../../slo/index.ts';
-import { type Diagnostic, listSpecFiles, loadSpecSources } from '../../spec/index.ts';
+import { type Diagnostic, loadSpecSources, readFileWithSpecs } from '../../spec/index.ts';
 import type { LoadPlan } from '../types.ts';
 import { loadPlanFromDocument } from './map.ts';
 import './register.ts';
@@ -34,26 +33,9 @@ export async function loadPlansFromFile(
     slos: new Map(),
     services: [],
   });
-  let content: string;
-  try {
-    content = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return empty(code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`);
-  }
-  const sources = [{ file, content }];
-  if (opts.specsDir !== undefined) {
-    try {
-      for (const f of await listSpecFiles(opts.specsDir)) {
-        if (resolve(f) !== resolve(file)) sources.push({ file: f, content: await readFile(f, 'utf8') });
-      }
-    } catch (err) {
-      return empty(
-        `--specs ${opts.specsDir}: cannot read the spec directory (${(err as NodeJS.ErrnoException).code})`,
-      );
-    }
-  }
-  const bundle = loadSpecSources(sources);
+  const read = await readFileWithSpecs(file, opts.specsDir);
+  if ('error' in read) return empty(read.error);
+  const bundle = loadSpecSources(read.sources);
   const diagnostics = [...bundle.diagnostics];
   const seen = new Set(diagnostics.map(key));
   const plans: LoadPlan[] = [];
