@@ -57,10 +57,13 @@ export class Connection implements LinkOwner {
     server.setNoDelay(true);
   }
 
-  /** `serverReads`: the server socket reads through `onread` and pushes to `link('downstream')` itself. */
-  start(serverReads = false): void {
-    this.links.upstream.start();
-    this.links.downstream.start(serverReads);
+  /**
+   * Lets data flow. A side that `reads` through `onread` pushes to its link itself
+   * (the client to `link('upstream')`, the server to `link('downstream')`).
+   */
+  start(reads: { clientReads: boolean; serverReads: boolean }): void {
+    this.links.upstream.start(reads.clientReads);
+    this.links.downstream.start(reads.serverReads);
   }
 
   link(stream: Stream): Link {

@@ -9,7 +9,7 @@ import net, { type Server, type Socket } from 'node:net';
 import { formatHostPort, parseHostPort } from './address.ts';
 import { Connection } from './connection.ts';
 import { ProxyApiError } from './errors.ts';
-import { chunkReader } from './reader.ts';
+import { adoptWithOnread, chunkReader } from './reader.ts';
 import type { ProxyConfig, ProxyInfo, ProxyStats, Stream, Toxic, ToxicOf } from './types.ts';
 
 /** A dial that has not connected by then counts as an upstream failure. */
@@ -176,8 +176,10 @@ export class TcpProxy {
     return undefined;
   }
 
-  private accept(client: Socket): void {
+  private accept(accepted: Socket): void {
     this.counters.connections_total++;
+    const upload = chunkReader();
+    const { socket: client, adopted } = adoptWithOnread(accepted, upload.onread);
     client.on('error', () => client.destroy());
     const loss = this.rollLoss();
     if (loss?.attributes.mode === 'drop') {
@@ -194,12 +196,12 @@ export class TcpProxy {
       this.upstreamFailed(client, target.error);
       return;
     }
-    const reader = chunkReader();
+    const download = chunkReader();
     const server = net.connect({
       host: target.value.host,
       port: target.value.port,
       allowHalfOpen: true,
-      onread: reader.onread,
+      onread: download.onread,
     });
     this.dialling.add(client);
     const timer = setTimeout(
@@ -230,8 +232,9 @@ export class TcpProxy {
         this.connections.delete(c),
       );
       this.connections.add(conn);
-      reader.link = conn.link('downstream');
-      conn.start(true);
+      download.link = conn.link('downstream');
+      if (adopted) upload.link = conn.link('upstream');
+      conn.start({ clientReads: adopted, serverReads: true });
     });
   }
 
@@ -250,7 +253,8 @@ export class TcpProxy {
     this.stalls.set(toxic, held);
     held.add(client);
     client.on('close', () => held.delete(client));
-    // Read and discard, so the client sees an open connection that never answers.
+    // Read and discard, so the client sees an open connection that never answers (an adopted
+    // socket's reader has no link, so it discards too).
     client.on('data', () => {});
     client.resume();
   }

@@ -6,6 +6,7 @@
  * reused once the write is done, so a download allocates nothing per read
  * (no garbage for V8's collector) and takes 4x fewer read and write calls.
  */
+import net, { type Socket } from 'node:net';
 import type { Link } from './link.ts';
 
 const SHARED = Buffer.allocUnsafeSlow(64 * 1024);
@@ -50,4 +51,38 @@ export function chunkReader(): ChunkReader {
     },
   };
   return r;
+}
+
+interface HandleOwner {
+  _handle?: unknown;
+}
+
+/**
+ * An accepted socket reading through `onread`. `net.Server` builds its sockets
+ * without that option, so the accepted (still paused: `pauseOnConnect`) socket
+ * hands its libuv handle to a new Socket that has it, and is dropped. Uploads
+ * then cost what downloads cost: no Buffer allocated per read. On a Node whose
+ * sockets no longer expose `_handle`, the socket is returned as it is and reads
+ * through 'data' events (`adopted: false`).
+ */
+export function adoptWithOnread(
+  accepted: Socket,
+  onread: ChunkReader['onread'],
+): { socket: Socket; adopted: boolean } {
+  const owner = accepted as unknown as HandleOwner;
+  const handle = owner._handle;
+  if (!handle || accepted.destroyed) return { socket: accepted, adopted: false };
+  owner._handle = null;
+  // The old wrapper has no handle left: destroying it only emits its 'close' (no listener) and
+  // gives the server's connection count back, which the proxy does not use (it keeps its own).
+  accepted.destroy();
+  const socket = new net.Socket({
+    handle,
+    allowHalfOpen: true,
+    pauseOnCreate: true,
+    readable: true,
+    writable: true,
+    onread,
+  } as unknown as net.SocketConstructorOpts);
+  return { socket, adopted: true };
 }
