@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
  * everything else and one file at a time, so Chromium, PostgreSQL and the
  * other suites do not steal the cores their generator needs.
  */
-const TIMING = ['src/load/engine/run.test.ts', 'test/load-*.test.ts'];
+const TIMING = [
+  'src/load/engine/run.test.ts',
+  'test/load-*.test.ts',
+  // A software-emulated guest keeps both cores busy for a minute and a half, and measures delays.
+  'test/chaos-host-netem-kernel.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -23,6 +23,7 @@ import {
   sh,
   TCP_TRANSFER,
   UDP_ECHO,
+  UDP_SEQUENCE,
 } from '../src/chaos/host/testing.ts';
 
 // Host faults need root (CI runs as root): without it these tests fail rather than skip.
@@ -32,6 +33,16 @@ const NETEM = caps?.netem.available === true;
 
 type Transfer = { ms?: number; timeout?: boolean; error?: string };
 type Echo = { sent: number; sendErrors: number; echoed: number; rttMs: number | null };
+type Sequence = {
+  sent: number;
+  unique: number;
+  duplicates: number;
+  corrupted: number;
+  inversions: number;
+  p10: number | null;
+  p50: number | null;
+  p90: number | null;
+};
 
 const MB2 = String(2 * 1024 * 1024);
 const managers: HostFaultManager[] = [];
@@ -81,6 +92,8 @@ describe('network faults (root, network namespaces)', () => {
     }
     expect(caps?.tbf.available).toBe(true);
     expect(caps?.htb.available).toBe(true);
+    // Set by test/chaos-host-netem-kernel, which runs this file on a kernel that has netem.
+    if (process.env.BALLAST_EXPECT_NETEM === '1') expect(caps?.netem).toEqual({ available: true });
   });
 
   it('bandwidth (tbf) slows a 2 MB transfer to about the asked rate, and revert restores full speed', async () => {
@@ -205,6 +218,95 @@ describe('network faults (root, network namespaces)', () => {
     expect(await rootQdiscOf(ns)).toBe('noqueue 0:');
     expect(faults.list()).toEqual([]);
   });
+
+  // Each netem effect alone, on the requests only (scoped to the echo server's UDP port, so the
+  // replies pass unchanged): measured where the kernel has netem (test/chaos-host-netem-kernel runs
+  // this file on one), the clear error naming the field where it has not.
+  const EFFECTS: {
+    effect: string;
+    spec: {
+      delayMs?: number;
+      jitterMs?: number;
+      duplicatePct?: number;
+      corruptPct?: number;
+      reorderPct?: number;
+    };
+    field: string;
+    port: number;
+    check: (r: Sequence) => void;
+  }[] = [
+    {
+      effect: 'jitter spreads the round trips around the delay',
+      spec: { delayMs: 40, jitterMs: 20 },
+      field: 'delayMs',
+      port: 7101,
+      check: (r) => {
+        expect(r.unique).toBeGreaterThanOrEqual(290);
+        expect(r.p50).toBeGreaterThan(30);
+        // Uniform over 40 ± 20 ms: the middle 80 % spans about 32 ms.
+        expect((r.p90 ?? 0) - (r.p10 ?? 0)).toBeGreaterThan(15);
+      },
+    },
+    {
+      effect: 'duplicate sends about the asked share twice',
+      spec: { duplicatePct: 50 },
+      field: 'duplicatePct',
+      port: 7102,
+      check: (r) => {
+        expect(r.unique).toBeGreaterThanOrEqual(290);
+        expect(r.duplicates / r.sent).toBeGreaterThan(0.3);
+        expect(r.duplicates / r.sent).toBeLessThan(0.7);
+      },
+    },
+    {
+      effect: 'corrupt spoils about the asked share (dropped on a bad checksum, or a wrong body)',
+      spec: { corruptPct: 50 },
+      field: 'corruptPct',
+      port: 7103,
+      check: (r) => {
+        expect(r.unique / r.sent).toBeGreaterThan(0.3);
+        expect(r.unique / r.sent).toBeLessThan(0.7);
+      },
+    },
+    {
+      effect: 'reorder lets a share overtake the delayed rest',
+      spec: { delayMs: 20, reorderPct: 50 },
+      field: 'delayMs',
+      port: 7104,
+      check: (r) => {
+        expect(r.unique).toBeGreaterThanOrEqual(290);
+        expect(r.inversions).toBeGreaterThan(30);
+      },
+    },
+  ];
+
+  for (const { effect, spec, field, port, check } of EFFECTS) {
+    it(`netem: ${effect}, or without netem the error names ${field}`, async () => {
+      const { ns, faults } = await setup();
+      const attempt = faults.add({
+        kind: 'netem',
+        interface: 'lo',
+        netns: ns,
+        ...spec,
+        destination: { cidr: '127.0.0.1', port, protocol: 'udp' },
+      });
+      if (NETEM) {
+        const f = await attempt;
+        check(await runNodeInNetns<Sequence>(ns, UDP_SEQUENCE, ['127.0.0.1', String(port), '300']));
+        await faults.revert(f.id);
+        const clean = await runNodeInNetns<Sequence>(ns, UDP_SEQUENCE, ['127.0.0.1', String(port), '300']);
+        expect(clean).toMatchObject({ unique: 300, duplicates: 0, corrupted: 0 });
+        expect(await rootQdiscOf(ns)).toBe('noqueue 0:');
+        return;
+      }
+      const err = await failure(attempt);
+      expect(err.code).toBe('unsupported');
+      expect(err.field).toBe(field);
+      expect(err.message).toContain(NETEM_MISSING);
+      expect(await rootQdiscOf(ns)).toBe('noqueue 0:');
+      expect(faults.list()).toEqual([]);
+    });
+  }
 
   it('a scoped netem fault applies, or without netem removes the HTB root it had already added', async () => {
     const { ns, faults } = await setup();

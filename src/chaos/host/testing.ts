@@ -130,6 +130,51 @@ server.bind(Number(port), '0.0.0.0', () => {
 });
 `;
 
+/**
+ * Like {@link UDP_ECHO}, but each datagram carries a sequence number and a body
+ * derived from it, so what netem does to the requests can be counted: argv
+ * `host port count`. Prints `sent`, `unique` (intact, once each), `duplicates`,
+ * `corrupted` (arrived with a wrong body), `inversions` (arrived after a later
+ * one) and the round trips' `p10`/`p50`/`p90` in ms.
+ */
+export const UDP_SEQUENCE = `
+import dgram from 'node:dgram';
+const [host, port, count] = process.argv.slice(1);
+const BODY = 60;
+const server = dgram.createSocket('udp4');
+server.on('message', (m, r) => server.send(m, r.port, r.address));
+server.bind(Number(port), '0.0.0.0', () => {
+  const client = dgram.createSocket('udp4');
+  const sentAt = []; const seen = new Set(); const rtts = [];
+  let sent = 0, duplicates = 0, corrupted = 0, inversions = 0, highest = -1;
+  client.on('message', (m) => {
+    const seq = m.length === 4 + BODY ? m.readUInt32BE(0) : -1;
+    let intact = seq >= 0 && seq < sentAt.length;
+    for (let i = 0; intact && i < BODY; i++) intact = m[4 + i] === ((seq + i) & 0xff);
+    if (!intact) { corrupted++; return; }
+    if (seen.has(seq)) { duplicates++; return; }
+    seen.add(seq);
+    rtts.push(performance.now() - sentAt[seq]);
+    if (seq < highest) inversions++; else highest = seq;
+  });
+  let i = 0;
+  const tick = setInterval(() => {
+    if (i >= Number(count)) { clearInterval(tick); setTimeout(finish, 1000); return; }
+    const m = Buffer.alloc(4 + BODY); const seq = i++;
+    m.writeUInt32BE(seq, 0);
+    for (let j = 0; j < BODY; j++) m[4 + j] = (seq + j) & 0xff;
+    sentAt[seq] = performance.now();
+    client.send(m, Number(port), host, (e) => { if (!e) sent++; });
+  }, 2);
+  function finish() {
+    rtts.sort((a, b) => a - b);
+    const q = (f) => (rtts.length ? rtts[Math.min(rtts.length - 1, Math.floor(rtts.length * f))] : null);
+    console.log(JSON.stringify({ sent, unique: seen.size, duplicates, corrupted, inversions, p10: q(0.1), p50: q(0.5), p90: q(0.9) }));
+    process.exit(0);
+  }
+});
+`;
+
 /** CPU time (user + system) a process has used so far, in seconds; undefined when it is gone. */
 export async function cpuSeconds(pid: number): Promise<number | undefined> {
   try {
