@@ -153,7 +153,8 @@ $bb mount -t sysfs sys /host/sys
 $bb mount -o bind /dev /host/dev
 $bb mkdir -p /host/dev/shm /host/dev/pts /host/out
 $bb mount -t tmpfs shm /host/dev/shm
-$bb mount -t tmpfs tmp /host/tmp
+# /run gets a tmpfs of its own: the host's (its netns files among them) means nothing here. /tmp stays the
+# overlay's (writable, and a checkout under /tmp, as in CI's clean clone, stays visible).
 $bb mount -t tmpfs run /host/run
 $bb mount -o bind /out /host/out
 $bb chroot /host /bin/sh -c ${shellQuote(`${env}\nip link set lo up\ncd ${shellQuote(opts.cwd)} && ${opts.command}`)} < /dev/null
