@@ -9,6 +9,7 @@ import type { FaultDaemonPlugin } from '../daemon/index.ts';
 import { HostFaultError, HostFaultManager } from '../host/index.ts';
 import { ProxyApiError } from '../proxy/index.ts';
 import { issuesError, takeLease } from './lease-body.ts';
+import { NamespaceRecord, netnsExists } from './netns-record.ts';
 
 export const HOST_FAULT_KIND = 'host';
 
@@ -37,16 +38,28 @@ export interface HostFaultsOptions {
    * one's faults look exactly like leftovers.
    */
   sweepNamespaces?: (string | undefined)[];
+  /**
+   * A file naming the network namespaces this daemon put faults in
+   * ({@link NamespaceRecord}); at start the namespaces a previous daemon recorded
+   * there are swept too. Without it only `sweepNamespaces` are.
+   */
+  namespacesFile?: string;
 }
 
 /** Mounts host faults; with `enabled: false` the routes exist and say how to turn them on. */
 export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
   const manager = opts.manager ?? new HostFaultManager();
   return async (app, { registry, log }) => {
+    const record = opts.enabled && opts.namespacesFile ? new NamespaceRecord(opts.namespacesFile) : undefined;
     // Child processes (stress, memory) die with a crashed daemon; kernel state does not.
-    if (opts.enabled)
-      for (const netns of opts.sweepNamespaces ?? [undefined]) {
+    if (opts.enabled) {
+      const recorded = record ? await record.read() : { names: [] };
+      if (recorded.problem) log(`host faults: ${recorded.problem}`);
+      const targets = [...new Set([...(opts.sweepNamespaces ?? [undefined]), ...recorded.names])];
+      for (const netns of targets) {
         const where = netns === undefined ? 'the host' : `netns ${netns}`;
+        // A namespace deleted since took its qdiscs and tables with it.
+        if (netns !== undefined && !netnsExists(netns)) continue;
         try {
           const gone = await manager.sweepLeftovers(netns === undefined ? {} : { netns });
           for (const q of gone.qdiscs)
@@ -58,6 +71,8 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
           );
         }
       }
+      await record?.clear();
+    }
     const off = () => {
       if (!opts.enabled)
         throw new ProxyApiError(
@@ -75,6 +90,7 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
     // A daemon that stops takes its host faults with it.
     app.addHook('onClose', async () => {
       await manager.revertAll();
+      await record?.clear();
     });
 
     app.get('/ballast/v1/host-faults', async () => {
@@ -85,6 +101,9 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
       off();
       const { lease, fault } = takeLease(registry, req.body);
       const id = `host-${randomUUID()}`;
+      // Recorded before it is applied: a crash between apply and the next write must not hide it.
+      const netns = (fault as { netns?: unknown } | undefined)?.netns;
+      if (record && typeof netns === 'string') await record.add(netns);
       // Bound before it is applied: a lease that lapses mid-apply reverts it, and add rejects.
       if (lease !== undefined) registry.bind(lease, { kind: HOST_FAULT_KIND, id });
       try {

@@ -2,15 +2,39 @@
 import type { Command } from 'commander';
 import { hostFaultsPlugin } from '../../chaos/plugins/host-faults.ts';
 import { httpFaultsPlugin } from '../../chaos/plugins/http-faults.ts';
+import { parseHostPort } from '../../chaos/proxy/address.ts';
 import { registerChaosProxy } from './chaos-proxy.ts';
+
+/**
+ * Where a daemon on API port `port` records the namespaces it put faults in: one
+ * file per port, so daemons on other ports (tests, a second daemon) keep apart.
+ * Port 0 is a new port each start, so its daemon has no predecessor to find.
+ */
+export function defaultNamespacesFile(api: string): string | undefined {
+  const parsed = parseHostPort(api, true);
+  if (!parsed.ok || parsed.value.port === 0) return undefined;
+  return `/run/ballast/host-faults-${parsed.value.port}.json`;
+}
 
 /** Registers `proxy` under `chaos`: TCP and HTTP fault proxies, and host faults with `--host-faults`. */
 export function registerDaemon(chaos: Command): Command {
-  return registerChaosProxy(chaos, (flags) => [
-    httpFaultsPlugin(),
-    hostFaultsPlugin({ enabled: flags.hostFaults === true }),
-  ]).option(
-    '--host-faults',
-    'allow host faults (tc, nftables, signals, CPU and memory stress) on this machine; needs root',
-  );
+  return registerChaosProxy(chaos, (flags) => {
+    const state = typeof flags.hostFaultsState === 'string' ? flags.hostFaultsState : undefined;
+    const namespacesFile = state ?? defaultNamespacesFile(flags.api);
+    return [
+      httpFaultsPlugin(),
+      hostFaultsPlugin({
+        enabled: flags.hostFaults === true,
+        ...(namespacesFile === undefined ? {} : { namespacesFile }),
+      }),
+    ];
+  })
+    .option(
+      '--host-faults',
+      'allow host faults (tc, nftables, signals, CPU and memory stress) on this machine; needs root',
+    )
+    .option(
+      '--host-faults-state <file>',
+      'where the daemon records the network namespaces it put faults in, swept at the next start after a crash (default /run/ballast/host-faults-<api port>.json)',
+    );
 }
