@@ -238,6 +238,11 @@ spec:
       expect(res.json.details[0].path).toBe('expectedDurationMs');
       const unknown = await h.call('POST', '/api/v1/chaos/runs', { body: runBody('nope') });
       expect(unknown.status).toBe(404);
+      // The list's status filter takes only statuses a run can have.
+      const status = await h.call('GET', '/api/v1/chaos/runs?status=finished');
+      expect(status.status).toBe(400);
+      expect(status.json.details[0].path).toBe('status');
+      expect((await h.call('GET', '/api/v1/chaos/runs?status=lost&service=calm')).status).toBe(200);
     });
 
     it('marks a run whose controller went silent as lost and ends its window', async () => {

@@ -322,6 +322,41 @@ describe('chaos pages in Chromium', () => {
     await page.close();
   });
 
+  it('filters the list by status and service in the query string, and a run enters a filtered list live once it matches', async () => {
+    const { page, errors } = await openPage();
+    const before = streams();
+    await page.goto(`${server.url}/chaos?status=running`);
+    await page.locator(`[data-run="${liveId}"]`).waitFor();
+    expect(await rowIds(page)).toEqual([liveId]);
+    expect(await page.getByTestId('chaos-filter-status').inputValue()).toBe('running');
+    // The head still counts every run: Halt all is about them all.
+    expect(await page.getByTestId('halt').textContent()).toBe('Halt all');
+
+    await page.getByTestId('chaos-filter-status').selectOption('held');
+    await page.waitForURL('**/chaos?status=held');
+    await expect.poll(() => rowIds(page)).toEqual([heldId]);
+
+    // A new run is running, not held: it stays out until it ends held.
+    await waitForStreams(page, before);
+    const later = await startRun('checkout-queue-pause');
+    await finish(later.id, { outcome: 'held', headline: 'checkout-queue-pause: the steady state held' });
+    await page.locator(`[data-run="${later.id}"]`).waitFor();
+    expect(await rowIds(page)).toEqual([later.id, heldId]);
+
+    await page.getByTestId('chaos-filter-service').selectOption('checkout');
+    await page.waitForURL('**/chaos?status=held&service=checkout');
+    await expect.poll(() => rowIds(page)).toEqual([later.id, heldId]);
+    await page.getByTestId('chaos-filter-status').selectOption('lost');
+    await page.getByTestId('chaos-none-match').waitFor();
+
+    await page.getByTestId('chaos-filter-clear').click();
+    await page.waitForURL(/\/chaos$/);
+    await page.locator(`[data-run="${later.id}"]`).waitFor();
+    expect((await rowIds(page)).length).toBeGreaterThanOrEqual(4);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows guards and plan, then journal entries, probe values and marks as they stream in', async () => {
     const { page, errors } = await openPage();
     const before = streams();

@@ -1,5 +1,6 @@
 /** Route schemas of chaos experiment runs (`ballast chaos run --server`). */
 import { z } from 'zod';
+import { CHAOS_OUTCOMES, CHAOS_RUN_STATUSES } from './chaos-statuses.ts';
 
 export const GuardReasonSchema = z.object({
   ok: z.boolean(),
@@ -50,7 +51,7 @@ export const ChaosJournalAnswerSchema = z.object({
 
 export const ChaosFinishSchema = z.strictObject({
   report: z.looseObject({
-    outcome: z.enum(['held', 'deviated', 'aborted', 'precondition_failed', 'refused', 'failed']),
+    outcome: z.enum(CHAOS_OUTCOMES),
     headline: z.string(),
   }),
 });
@@ -79,7 +80,7 @@ export const ChaosRunDetailSchema = ChaosRunSchema.extend({
 
 export const ChaosRunsQuerySchema = z.strictObject({
   service: z.string().optional(),
-  status: z.string().optional(),
+  status: z.enum(CHAOS_RUN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 

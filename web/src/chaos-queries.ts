@@ -4,10 +4,17 @@
  * list and detail; `chaos-journal` batches are merged into the cached
  * journal by sequence number, so a resent batch never shows twice.
  */
-import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  type QueryClient,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import type { ChaosRun, ChaosRunDetail } from '../../src/server/schemas-chaos.ts';
 import { getJson, isAuthError } from './api.ts';
-import { mergeJournal, reconcileJournal, upsertRun } from './chaos-data.ts';
+import { mergeJournal, reconcileJournal } from './chaos-data.ts';
+import { applyRunToList, type ChaosFilters, chaosRunsPath } from './chaos-filters.ts';
 import { sendJson } from './incident-queries.ts';
 import { useEventStream } from './live.ts';
 import { REFRESH_MS } from './queries.ts';
@@ -25,7 +32,9 @@ export interface HaltAnswer {
 
 /** Query keys, shared by the hooks and the live-event merge. */
 export const chaosKeys = {
+  /** Every list, whatever its filters (the prefix of {@link chaosKeys.filtered}). */
   list: ['chaos-runs'] as const,
+  filtered: (filters: ChaosFilters) => ['chaos-runs', { ...filters }] as const,
   detail: (id: string) => ['chaos-run', id] as const,
 };
 
@@ -35,11 +44,14 @@ const common = {
   retry: (count: number, err: unknown) => !isAuthError(err) && count < 2,
 };
 
-export function useChaosRuns() {
+/** The newest runs matching `filters` (none: every run). */
+export function useChaosRuns(filters: ChaosFilters = {}) {
   return useQuery({
-    queryKey: chaosKeys.list,
-    queryFn: ({ signal }) => getJson<ChaosRun[]>(`/api/v1/chaos/runs?limit=${CHAOS_LIST_LIMIT}`, signal),
+    queryKey: chaosKeys.filtered(filters),
+    queryFn: ({ signal }) => getJson<ChaosRun[]>(chaosRunsPath(filters, CHAOS_LIST_LIMIT), signal),
     ...common,
+    // Another filter keeps the table on screen until its runs arrive, instead of "Loading".
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -81,9 +93,13 @@ export function useHalt(runId?: string) {
 function applyEvent(client: QueryClient, e: SseEvent): void {
   if (e.event === 'chaos') {
     const { run } = JSON.parse(e.data) as { run: ChaosRun };
-    client.setQueryData<ChaosRun[]>(chaosKeys.list, (old) =>
-      old ? upsertRun(old, run, CHAOS_LIST_LIMIT) : old,
-    );
+    // Each cached list takes the run only while it matches that list's filters.
+    for (const query of client.getQueryCache().findAll({ queryKey: chaosKeys.list })) {
+      const filters = (query.queryKey[1] ?? {}) as ChaosFilters;
+      client.setQueryData<ChaosRun[]>(query.queryKey, (old) =>
+        old ? applyRunToList(old, run, filters, CHAOS_LIST_LIMIT) : old,
+      );
+    }
     client.setQueryData<ChaosRunDetail>(chaosKeys.detail(run.id), (old) => (old ? { ...old, ...run } : old));
   } else if (e.event === 'chaos-journal') {
     const { runId, from, entries } = JSON.parse(e.data) as {

@@ -1,20 +1,40 @@
-import { Link } from 'react-router';
+import { useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import type { ChaosRun } from '../../../src/server/schemas-chaos.ts';
-import { anyRunning, guardsOf, reportOf, runDurationMs, statusBadge } from '../chaos-data.ts';
-import { useChaosLive, useChaosRuns } from '../chaos-queries.ts';
+import { anyRunning, guardsOf, reportOf, runDurationMs, STATUS_BADGES, statusBadge } from '../chaos-data.ts';
+import {
+  CHAOS_STATUSES,
+  type ChaosFilters,
+  type ChaosStatus,
+  chaosFiltersFromParams,
+  chaosParamsFromFilters,
+  hasChaosFilters,
+} from '../chaos-filters.ts';
+import { CHAOS_LIST_LIMIT, useChaosLive, useChaosRuns } from '../chaos-queries.ts';
 import { useNow } from '../check-queries.ts';
 import { HaltButton } from '../components/ChaosHalt.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { formatDuration, formatTimestamp } from '../format.ts';
+import { useServices } from '../queries.ts';
 
-/** `/chaos`: chaos experiment runs (`ballast chaos run --server`), newest first, and Halt all. */
+/**
+ * `/chaos`: chaos experiment runs (`ballast chaos run --server`), newest first,
+ * filtered by status and service (in the query string), and Halt all.
+ */
 export function ChaosRuns() {
   useChaosLive();
-  const runs = useChaosRuns();
+  const [params, setParams] = useSearchParams();
+  const filters = chaosFiltersFromParams(params);
+  // The head (running count, Halt all) is about every run; the table shows the filtered ones.
+  const all = useChaosRuns();
+  const runs = useChaosRuns(filters);
   const now = useNow(1_000);
-  if (!runs.data)
-    return runs.error ? <ErrorPanel error={runs.error} /> : <div className="loading">Loading runs…</div>;
-  const running = runs.data.filter((r) => r.status === 'running').length;
+  const setFilters = (next: ChaosFilters) => setParams(chaosParamsFromFilters(next), { replace: true });
+  if (!all.data || !runs.data) {
+    const error = all.error ?? runs.error;
+    return error ? <ErrorPanel error={error} /> : <div className="loading">Loading runs…</div>;
+  }
+  const running = all.data.filter((r) => r.status === 'running').length;
   return (
     <>
       <div className="chaos-head">
@@ -24,36 +44,103 @@ export function ChaosRuns() {
             {running} running
           </span>
         )}
-        <HaltButton running={anyRunning(runs.data)} label="Halt all" />
+        <HaltButton running={anyRunning(all.data)} label="Halt all" />
       </div>
-      {runs.data.length === 0 ? (
+      {all.data.length === 0 ? (
         <div className="panel notice" data-testid="chaos-empty">
           No runs yet. Start one with <code>ballast chaos run FILE --server URL</code>.
         </div>
       ) : (
-        <section className="panel">
-          <div className="table-wrap">
-            <table className="grid chaos-table" data-testid="chaos-runs">
-              <thead>
-                <tr>
-                  <th>Experiment</th>
-                  <th>Service</th>
-                  <th>Status</th>
-                  <th>Started</th>
-                  <th className="r">Duration</th>
-                  <th>Headline</th>
-                </tr>
-              </thead>
-              <tbody>
-                {runs.data.map((r) => (
-                  <RunRow key={r.id} run={r} now={now} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <>
+          <Filters filters={filters} runs={all.data} onChange={setFilters} />
+          {runs.data.length === 0 ? (
+            <div className="panel notice" data-testid="chaos-none-match">
+              No runs match these filters.
+            </div>
+          ) : (
+            <section className="panel">
+              <div className="table-wrap">
+                <table className="grid chaos-table" data-testid="chaos-runs">
+                  <thead>
+                    <tr>
+                      <th>Experiment</th>
+                      <th>Service</th>
+                      <th>Status</th>
+                      <th>Started</th>
+                      <th className="r">Duration</th>
+                      <th>Headline</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {runs.data.map((r) => (
+                      <RunRow key={r.id} run={r} now={now} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {runs.data.length >= CHAOS_LIST_LIMIT && (
+                <p className="muted">
+                  Showing the newest {CHAOS_LIST_LIMIT}; narrow the filters to see older ones.
+                </p>
+              )}
+            </section>
+          )}
+        </>
       )}
     </>
+  );
+}
+
+function Filters(props: { filters: ChaosFilters; runs: ChaosRun[]; onChange: (f: ChaosFilters) => void }) {
+  const { filters, runs, onChange } = props;
+  const services = useServices();
+  // Services from the specs, plus any a run names (a service since removed from the specs).
+  const names = useMemo(() => {
+    const set = new Set<string>((services.data ?? []).map((s) => s.name));
+    for (const r of runs) set.add(r.service);
+    if (filters.service) set.add(filters.service);
+    return [...set].sort();
+  }, [services.data, runs, filters.service]);
+  return (
+    <form className="filter-bar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <label>
+        Status{' '}
+        <select
+          data-testid="chaos-filter-status"
+          value={filters.status ?? ''}
+          onChange={(e) =>
+            onChange({ ...filters, status: (e.target.value || undefined) as ChaosStatus | undefined })
+          }
+        >
+          <option value="">any</option>
+          {CHAOS_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_BADGES[s]?.label ?? s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Service{' '}
+        <select
+          data-testid="chaos-filter-service"
+          value={filters.service ?? ''}
+          onChange={(e) => onChange({ ...filters, service: e.target.value || undefined })}
+        >
+          <option value="">any</option>
+          {names.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      {hasChaosFilters(filters) && (
+        <button type="button" className="ghost" data-testid="chaos-filter-clear" onClick={() => onChange({})}>
+          Clear
+        </button>
+      )}
+    </form>
   );
 }
 
