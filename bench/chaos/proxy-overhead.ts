@@ -63,8 +63,15 @@ const STREAM_BYTES = Number(values['stream-mib']) * 2 ** 20;
 const MAX_MS = Number(values['max-seconds']) * 1000;
 const WRK_CONNS = Number(values['wrk-connections']);
 const WRK_SECONDS = Number(values['wrk-seconds']);
-const PROXY_CPU = Number(values['proxy-cpu']);
-const CLIENT_CPU = Number(values['client-cpu']);
+/** A core, or a taskset CPU list: `--proxy-cpu 0-1 --client-cpu 0-1` lets the scheduler place everything. */
+type Cpus = number | string;
+function cpuList(flag: string, text: string): Cpus {
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(text)) return text;
+  throw new Error(`--${flag}: expected a core or a CPU list such as 0-1, got "${text}"`);
+}
+const PROXY_CPU = cpuList('proxy-cpu', values['proxy-cpu']);
+const CLIENT_CPU = cpuList('client-cpu', values['client-cpu']);
 const CASES = new Set(values.cases.split(','));
 const MiB = 2 ** 20;
 
@@ -150,7 +157,7 @@ try {
 const loadAfter = await loadavg();
 
 /** Starts the echo and source upstreams (one child) and nginx on `cpu`; stopped in cleanup. */
-async function startUpstreams(cpu: number): Promise<Upstreams> {
+async function startUpstreams(cpu: Cpus): Promise<Upstreams> {
   const up = await startPinned<{ echo: number; source: number }>(process.execPath, [UPSTREAM_CHILD], { cpu });
   stops.push(up.stop);
   const nginx = await startNginx({ cpu });

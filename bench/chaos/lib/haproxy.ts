@@ -30,7 +30,7 @@ export function haproxyVersion(): string {
 /** Starts haproxy with a frontend per `upstreams` entry (NAME → HOST:PORT), pinned to `cpu`. */
 export async function startHaproxy(
   upstreams: Record<string, string>,
-  cpu: number,
+  cpu: number | string,
   /** `option splice-auto`: let haproxy move data with splice(2) (off by default, as in haproxy). */
   splice = false,
 ): Promise<Haproxy> {

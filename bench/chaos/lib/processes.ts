@@ -20,7 +20,8 @@ export interface Pinned<T> {
 }
 
 export interface PinnedOptions {
-  cpu: number;
+  /** A core, or a taskset CPU list ("0-1": let the scheduler place it). */
+  cpu: number | string;
   /** Wait for one JSON line on stdout (default true). */
   json?: boolean;
   /** Give up starting after this long. */
@@ -105,7 +106,7 @@ export function procTimes(pid: number): { userS: number; sysS: number } {
 const CLOCK_TICKS = 100;
 
 /** Pins every thread of `pid` to `cpu` (taskset -a -p). */
-export async function pinProcess(pid: number, cpu: number): Promise<void> {
+export async function pinProcess(pid: number, cpu: number | string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const c = spawn('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
     c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`taskset -p exited ${code}`))));

@@ -26,7 +26,7 @@ export interface Measured {
 }
 
 export interface MeasureOptions {
-  cpu: number;
+  cpu: number | string;
   /** Called with the generator's PID once it is known (for RSS sampling). */
   onPid?: (pid: number) => void;
   /** Kill the generator after this long (a bench must stop by itself). */

@@ -18,7 +18,7 @@ export interface Nginx {
 
 export interface NginxOptions {
   /** Core nginx is pinned to (`taskset -c`). */
-  cpu: number;
+  cpu: number | string;
   workerConnections?: number;
   /** listen backlog (10,000 connections arrive at once in the memory bench). */
   backlog?: number;
