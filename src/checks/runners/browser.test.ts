@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserCheckSpec } from '../types.ts';
 import { BrowserPool, runBrowserCheck } from './browser.ts';
@@ -174,6 +175,31 @@ describe('BrowserHost', () => {
     const zip = readFileSync(path.join(opts.artifactsDir, trace!));
     expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
     expect(statSync(path.join(opts.artifactsDir, trace!)).size).toBeGreaterThan(1000);
+  });
+
+  it('keeps no env value in the trace of a failed run: typed, sent in a header and a URL, it reads [redacted: env.NAME]', async () => {
+    const secret = 'S3cret-Value&1';
+    const lines = [
+      `await page.goto('${base}/');`,
+      "await page.evaluate(() => { const i = document.createElement('input'); i.id = 'pw'; document.body.append(i); });",
+      "await page.fill('#pw', env.CHECK_PASSWORD);",
+      "await page.evaluate((t) => fetch('/api?token=' + encodeURIComponent(t), { headers: { authorization: 'Bearer ' + t } }), env.CHECK_PASSWORD);",
+      "expect(await page.textContent('h1')).toBe('Dashboard');",
+    ];
+    const opts = { artifactsDir: artifactsDir() };
+    const check = { ...spec(lines), env: { CHECK_PASSWORD: secret } };
+    const obs = await host.run(check, { timeoutMs: 20_000 }, opts.artifactsDir);
+    expect(obs.error?.kind).toBe('script');
+    const trace = obs.artifacts?.trace;
+    expect(trace).toMatch(/\.zip$/);
+    const entries = unzipSync(readFileSync(path.join(opts.artifactsDir, trace as string)));
+    const all = Buffer.concat(Object.values(entries));
+    for (const form of [secret, encodeURIComponent(secret)]) expect(all.includes(form)).toBe(false);
+    // The fill, the request header and the URL each left a marker where the value was.
+    const texts = Object.values(entries)
+      .map((e) => Buffer.from(e).toString('utf8'))
+      .join('\n');
+    expect(texts.split('[redacted: env.CHECK_PASSWORD]').length - 1).toBeGreaterThanOrEqual(3);
   });
 
   it('names what a failed Playwright action was waiting for', async () => {

@@ -10,7 +10,7 @@
  * scripts and playwright-core's client off the scheduler's thread.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type BrowserServer, chromium, type Page } from 'playwright-core';
 import type { BrowserCheckSpec, CheckError, CheckErrorKind, Observation } from '../types.ts';
@@ -19,6 +19,7 @@ import { type CheckScript, compileScript, describeScriptError } from './browser-
 import type { RunContext } from './context.ts';
 import { messageOf, settleWithin } from './settle.ts';
 import { SharedResource } from './shared-resource.ts';
+import { redactTraceFile } from './trace-redact.ts';
 
 /** Debian's Chromium, which playwright-core drives (Ballast does not download Playwright's builds). */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -223,7 +224,8 @@ async function runInBrowser(
 
   // An aborted run is being given up on (shutdown, the scheduler's own deadline): leave fast, keep nothing.
   if (outcome.kind !== 'aborted' && session.scriptStarted) {
-    const saved = await saveArtifacts(session, opts.artifactsDir, (ctx.now ?? Date.now)());
+    const secrets = Object.entries(spec.env ?? {});
+    const saved = await saveArtifacts(session, opts.artifactsDir, (ctx.now ?? Date.now)(), secrets);
     if (saved.screenshot || saved.trace)
       observation.artifacts = { screenshot: saved.screenshot, trace: saved.trace };
     if (saved.problem) error.message += ` (artifacts: ${saved.problem})`;
@@ -264,6 +266,7 @@ async function saveArtifacts(
   session: Session,
   dir: string,
   nowMs: number,
+  secrets: ReadonlyArray<readonly [string, string]>,
 ): Promise<{ screenshot?: string; trace?: string; problem?: string }> {
   const problems: string[] = [];
   try {
@@ -293,8 +296,18 @@ async function saveArtifacts(
       session.context.tracing.stop({ path: path.join(dir, name) }),
       CLEANUP_TIMEOUT_MS,
     );
-    if (trace.kind === 'fulfilled') saved.trace = name;
-    else problems.push(`no trace: ${trace.kind === 'rejected' ? messageOf(trace.error) : 'timed out'}`);
+    if (trace.kind === 'fulfilled') {
+      const file = path.join(dir, name);
+      const redacted = await settleWithin(redactTraceFile(file, secrets), CLEANUP_TIMEOUT_MS);
+      if (redacted.kind === 'fulfilled') saved.trace = name;
+      else {
+        // A trace that may still hold a secret is not kept at all.
+        await rm(file, { force: true }).catch(() => undefined);
+        problems.push(
+          `trace dropped: could not redact it (${redacted.kind === 'rejected' ? messageOf(redacted.error) : 'timed out'})`,
+        );
+      }
+    } else problems.push(`no trace: ${trace.kind === 'rejected' ? messageOf(trace.error) : 'timed out'}`);
   }
 
   if (problems.length > 0) saved.problem = problems.join('; ');
