@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ApiRequestError, BallastClient, defaultServerUrl, readSpecDirectory } from '../../server/index.ts';
+import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/client.ts';
 import { ApplyResponseSchema } from '../../server/schemas.ts';
 import { formatDiagnostic, hasErrors, loadSpecSources } from '../../spec/index.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -29,6 +29,8 @@ async function applyDirectory(dir: string, flags: ApplyFlags): Promise<number> {
     err(`error: ${dir} is not a directory\n`);
     return ExitCode.BadInput;
   }
+  // The spec reader brings the check and capability modules; only apply needs them.
+  const { readSpecDirectory } = await import('../../server/specs-dir.ts');
   const sources = await readSpecDirectory(dir);
   if (sources.length === 0) {
     err(`error: no .yaml or .yml files under ${dir}\n`);

@@ -1,7 +1,5 @@
 /** `ballast chaos proxy` with its fault plugins: the same command in the full CLI and the daemon's own entry. */
 import type { Command } from 'commander';
-import { hostFaultsPlugin } from '../../chaos/plugins/host-faults.ts';
-import { httpFaultsPlugin } from '../../chaos/plugins/http-faults.ts';
 import { parseHostPort } from '../../chaos/proxy/address.ts';
 import { registerChaosProxy } from './chaos-proxy.ts';
 
@@ -18,7 +16,12 @@ export function defaultNamespacesFile(api: string): string | undefined {
 
 /** Registers `proxy` under `chaos`: TCP and HTTP fault proxies, and host faults with `--host-faults`. */
 export function registerDaemon(chaos: Command): Command {
-  return registerChaosProxy(chaos, (flags) => {
+  // The plugins load when the daemon starts, not when another command registers this one.
+  return registerChaosProxy(chaos, async (flags) => {
+    const [{ httpFaultsPlugin }, { hostFaultsPlugin }] = await Promise.all([
+      import('../../chaos/plugins/http-faults.ts'),
+      import('../../chaos/plugins/host-faults.ts'),
+    ]);
     const state = typeof flags.hostFaultsState === 'string' ? flags.hostFaultsState : undefined;
     const namespacesFile = state ?? defaultNamespacesFile(flags.api);
     return [

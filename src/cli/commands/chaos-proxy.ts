@@ -110,7 +110,9 @@ export async function runChaosProxy(flags: ChaosProxyFlags, opts: ChaosProxyOpti
  */
 export function registerChaosProxy(
   chaos: Command,
-  plugins?: (flags: ChaosProxyFlags & Record<string, unknown>) => FaultDaemonPlugin[],
+  plugins?: (
+    flags: ChaosProxyFlags & Record<string, unknown>,
+  ) => FaultDaemonPlugin[] | Promise<FaultDaemonPlugin[]>,
 ): Command {
   return chaos
     .command('proxy')
@@ -127,6 +129,6 @@ export function registerChaosProxy(
       '\nRuns until SIGINT or SIGTERM, then reverts every fault. Exit codes: 0 stopped, 2 bad config or address.',
     )
     .action(async (flags: ChaosProxyFlags & Record<string, unknown>) => {
-      process.exitCode = await runChaosProxy(flags, { plugins: plugins?.(flags) });
+      process.exitCode = await runChaosProxy(flags, { plugins: await plugins?.(flags) });
     });
 }

@@ -7,7 +7,7 @@
 
 import { z } from 'zod';
 import type { ExperimentDefinition, ExperimentReport, JournalEntry } from '../../chaos/index.ts';
-import { ApiRequestError, type BallastClient } from '../../server/index.ts';
+import { ApiRequestError, type BallastClient } from '../../server/client.ts';
 import { SloDetailSchema, SloSummarySchema } from '../../server/schemas.ts';
 import {
   ChaosJournalAnswerSchema,

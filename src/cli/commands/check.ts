@@ -7,15 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  BrowserHost,
-  type CheckDefinition,
-  type CheckResult,
-  checkFromDocument,
-  executeCheck,
-} from '../../checks/index.ts';
-import { listReport, REPORTERS, type RunReport, summaryJson } from '../../checks/reporters/index.ts';
-import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/index.ts';
+// Types only: the runners (a browser driver among them) load when `check run` runs, not for every command.
+import type { CheckDefinition, CheckResult } from '../../checks/index.ts';
+import type { REPORTERS, RunReport } from '../../checks/reporters/index.ts';
+import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/client.ts';
 import { GateDecisionSchema } from '../../server/schemas.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, loadSpecDirectory } from '../../spec/index.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -79,6 +74,8 @@ export function registerCheck(program: Command): void {
 }
 
 async function checkRun(dir: string, flags: RunFlags): Promise<number> {
+  const { BrowserHost, executeCheck } = await import('../../checks/index.ts');
+  const { listReport, REPORTERS, summaryJson } = await import('../../checks/reporters/index.ts');
   const reporter = REPORTERS[flags.reporter as ReporterName];
   const concurrency = Number(flags.concurrency);
   if (!reporter) return usage(`--reporter ${flags.reporter}: use list, json, junit or github`);
@@ -122,6 +119,7 @@ async function checkRun(dir: string, flags: RunFlags): Promise<number> {
 
 /** Loads the spec directory and maps its Check documents (certificate and script files are read here). */
 async function loadChecks(dir: string): Promise<{ checks: CheckDefinition[]; diagnostics: Diagnostic[] }> {
+  const { checkFromDocument } = await import('../../checks/index.ts');
   const bundle = await loadSpecDirectory(dir);
   const diagnostics = [...bundle.diagnostics];
   const checks: CheckDefinition[] = [];

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/index.ts';
+import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/client.ts';
 import {
   type IncidentBody,
   IncidentDetailSchema,

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { CapacityResult } from '../../load/capacity.ts';
 import type { LoadPlan, LoadSummary, SecondSample } from '../../load/types.ts';
-import { BallastClient } from '../../server/index.ts';
+import { BallastClient } from '../../server/client.ts';
 import { CapacitySchema, LoadRunCreatedSchema, LoadRunListItemSchema } from '../../server/schemas.ts';
 
 const AnySchema = z.unknown();

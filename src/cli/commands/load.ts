@@ -3,8 +3,8 @@
  * Parsing, running and reporting live in the load-*.ts helpers.
  */
 import type { Command } from 'commander';
-import { type CapacityFlags, loadCapacity } from './load-capacity.ts';
-import { loadRun, type RunFlags } from './load-run.ts';
+import type { CapacityFlags } from './load-capacity.ts';
+import type { RunFlags } from './load-run.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -55,6 +55,7 @@ export function registerLoad(program: Command): void {
       '\nExit codes: 0 passed, 1 a threshold failed, 2 bad input, 3 the run was not valid (generator fell behind) or was interrupted.',
     )
     .action(async (file: string | undefined, flags: RunFlags) => {
+      const { loadRun } = await import('./load-run.ts');
       process.exitCode = await loadRun(file, flags);
     });
 
@@ -84,6 +85,7 @@ export function registerLoad(program: Command): void {
       '\nExit codes: 0 capacity found, 1 not even the start rate held, 2 bad input, 3 a step was not valid (generator fell behind) or interrupted.',
     )
     .action(async (file: string | undefined, flags: CapacityFlags) => {
+      const { loadCapacity } = await import('./load-capacity.ts');
       process.exitCode = await loadCapacity(file, flags);
     });
 }

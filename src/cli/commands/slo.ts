@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/index.ts';
+import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/client.ts';
 import {
   AlertEventSchema,
   SloDetailSchema,
