@@ -226,6 +226,71 @@ describe.each(DRIVERS)('server API on %s', (driver) => {
     ).toBe(403);
   });
 
+  it('lists tokens without secrets and revokes one at once: its requests get 401, its event stream ends', async () => {
+    const created = await h.call('POST', '/api/v1/tokens', {
+      body: { name: 'leaked-ci', role: 'responder' },
+    });
+    const { id, token } = created.json as { id: string; token: string };
+    const listed = await h.call('GET', '/api/v1/tokens');
+    expect(listed.status).toBe(200);
+    const row = (listed.json as Record<string, unknown>[]).find((t) => t.id === id);
+    expect(row).toEqual({ id, name: 'leaked-ci', role: 'responder', createdAt: expect.any(Number) });
+    expect(JSON.stringify(listed.json)).not.toContain(token);
+    expect((await h.call('GET', '/api/v1/tokens', { token })).status).toBe(403);
+
+    // An event stream opened with the token ends when the token goes.
+    const stream = await fetch(`${h.server.url}/api/v1/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(stream.status).toBe(200);
+    const ended = stream.body
+      ?.pipeTo(new WritableStream())
+      .then(() => 'ended')
+      .catch(() => 'ended');
+
+    const revoked = await h.call('DELETE', `/api/v1/tokens/${id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.json).toEqual({
+      revoked: { id, name: 'leaked-ci', role: 'responder', createdAt: row?.createdAt },
+    });
+    expect(await ended).toBe('ended');
+    const after = await h.call('GET', '/api/v1/slos', { token });
+    expect(after.status).toBe(401);
+    expect((await h.call('GET', '/api/v1/tokens')).json.map((t: { id: string }) => t.id)).not.toContain(id);
+    // Again: gone already.
+    expect((await h.call('DELETE', `/api/v1/tokens/${id}`)).status).toBe(404);
+  });
+
+  it('keeps the last admin token: revoking it is a 409, and works once another admin exists', async () => {
+    const admins = (await h.call('GET', '/api/v1/tokens')).json.filter(
+      (t: { role: string }) => t.role === 'admin',
+    );
+    expect(admins).toHaveLength(1);
+    const last = await h.call('DELETE', `/api/v1/tokens/${admins[0].id}`);
+    expect(last.status).toBe(409);
+    expect(last.json.error).toBe('last_admin');
+    expect((await h.call('GET', '/api/v1/slos')).status).toBe(200);
+
+    const second = await h.call('POST', '/api/v1/tokens', { body: { name: 'second-admin', role: 'admin' } });
+    const spare = second.json.token as string;
+    // Two revocations at once, each made with the other admin's token, must not take both admins:
+    // one is refused (409, or 401 when its own token went first).
+    const both = await Promise.all([
+      h.call('DELETE', `/api/v1/tokens/${admins[0].id}`, { token: spare }),
+      h.call('DELETE', `/api/v1/tokens/${second.json.id}`),
+    ]);
+    expect(both.filter((r) => r.status === 200)).toHaveLength(1);
+    expect([401, 409]).toContain(both.find((r) => r.status !== 200)?.status);
+    const survivor = both[0].status === 200 ? spare : undefined;
+    const left = (await h.call('GET', '/api/v1/tokens', { token: survivor })).json;
+    expect(left.filter((t: { role: string }) => t.role === 'admin')).toHaveLength(1);
+    // The harness's admin token is the server's BALLAST_ADMIN_TOKEN: a restart stores it again.
+    if (survivor) {
+      await h.restart();
+      expect((await h.call('GET', '/api/v1/slos')).status).toBe(200);
+    }
+  });
+
   it('documents every route in the OpenAPI document', async () => {
     const res = await h.call('GET', '/api/v1/openapi.json', { token: null });
     expect(res.status).toBe(200);

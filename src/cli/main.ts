@@ -8,6 +8,7 @@ import { registerIncident } from './commands/incident.ts';
 import { registerLoad } from './commands/load.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSlo } from './commands/slo.ts';
+import { registerToken } from './commands/token.ts';
 import { registerValidate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
 
@@ -27,6 +28,7 @@ registerLoad(program);
 registerCheck(program);
 registerIncident(program);
 registerChaos(program);
+registerToken(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,6 +27,8 @@ export interface BusEvents {
   chaos: [event: { run: ChaosRun }];
   /** Journal entries of a running chaos run arrived. */
   'chaos-journal': [event: { runId: string; from: number; entries: Record<string, unknown>[] }];
+  /** An API token was revoked: streams opened with it end. */
+  'token-revoked': [tokenId: string];
 }
 
 /**

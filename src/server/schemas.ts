@@ -145,6 +145,15 @@ export const TokenRequestSchema = z
   .object({ name: z.string().min(1).max(200), role: z.enum(['viewer', 'responder', 'admin']) })
   .strict();
 
+export const TokenRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['viewer', 'responder', 'admin']),
+  createdAt: z.number(),
+});
+
+export const TokenRevokedSchema = z.object({ revoked: TokenRecordSchema });
+
 export const TokenResponseSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -142,6 +142,12 @@ export class DrizzleStore implements Store {
   countTokens(): Promise<number> {
     return tokens.countTokens(this.#open);
   }
+  listTokens(): Promise<TokenRecord[]> {
+    return tokens.listTokens(this.#open);
+  }
+  revokeToken(id: string): Promise<tokens.RevokeOutcome> {
+    return tokens.revokeToken(this.#open, id);
+  }
 
   createLoadRun(input: loadRuns.CreateLoadRunInput): Promise<LoadRunRecord> {
     return loadRuns.createLoadRun(this.#open, input);

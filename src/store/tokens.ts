@@ -3,7 +3,7 @@
  * sha256 is stored, so a leaked database does not leak usable tokens.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import { sha256Hex } from './canonical.ts';
 import type { Db } from './db.ts';
 import { apiTokens } from './schema.ts';
@@ -64,4 +64,43 @@ export async function findToken(db: Db, secret: string): Promise<TokenRecord | u
 export async function countTokens(db: Db): Promise<number> {
   const [row] = await db.select({ n: count() }).from(apiTokens);
   return row?.n ?? 0;
+}
+
+/** Every token, oldest first, without secrets or hashes. */
+export async function listTokens(db: Db): Promise<TokenRecord[]> {
+  const rows = await db
+    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, createdAt: apiTokens.createdAt })
+    .from(apiTokens)
+    .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id));
+  return rows.map((r) => ({ ...r, role: r.role as TokenRole }));
+}
+
+export type RevokeOutcome = { revoked: TokenRecord } | { refused: 'not_found' | 'last_admin' };
+
+/**
+ * Deletes a token, unless it is the last admin token (nobody could make tokens
+ * any more). The admin rows are locked first, so two revocations at once
+ * cannot remove the last two admins between them.
+ */
+export async function revokeToken(db: Db, id: string): Promise<RevokeOutcome> {
+  return db.transaction(async (tx) => {
+    const admins = await tx
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(eq(apiTokens.role, 'admin'))
+      .for('update');
+    const [row] = await tx
+      .select({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        role: apiTokens.role,
+        createdAt: apiTokens.createdAt,
+      })
+      .from(apiTokens)
+      .where(eq(apiTokens.id, id));
+    if (!row) return { refused: 'not_found' as const };
+    if (row.role === 'admin' && admins.length <= 1) return { refused: 'last_admin' as const };
+    await tx.delete(apiTokens).where(eq(apiTokens.id, id));
+    return { revoked: { ...row, role: row.role as TokenRole } };
+  });
 }

@@ -152,6 +152,10 @@ export interface Store extends IncidentStore {
   ensureToken(name: string, role: TokenRole, secret: string): Promise<TokenRecord>;
   findToken(secret: string): Promise<TokenRecord | undefined>;
   countTokens(): Promise<number>;
+  /** Every token, oldest first (never a secret or a hash). */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Deletes a token at once; refuses an unknown id and the last admin token. */
+  revokeToken(id: string): Promise<{ revoked: TokenRecord } | { refused: 'not_found' | 'last_admin' }>;
 
   /** Stores a new run with status `running`. */
   createLoadRun(input: {

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { applySpecSources } from '../apply-specs.ts';
 import { errorResponses, jsonSchema, type ServerContext } from '../context.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import {
   ApplyRequestSchema,
   ApplyResponseSchema,
+  TokenRecordSchema,
   TokenRequestSchema,
   TokenResponseSchema,
+  TokenRevokedSchema,
 } from '../schemas.ts';
 
-/** Admin routes: applying specs and creating tokens. */
+/** Admin routes: applying specs, and creating, listing and revoking tokens. */
 export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post(
     '/apply',
@@ -54,6 +57,46 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { record, secret } = await ctx.store.createToken(body.name, body.role);
       reply.status(201);
       return { ...record, token: secret };
+    },
+  );
+
+  app.get(
+    '/tokens',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Every API token, oldest first (names and roles; secrets are never shown again)',
+        response: { 200: jsonSchema(z.array(TokenRecordSchema)), ...errorResponses(401, 403) },
+      },
+    },
+    async () => ctx.store.listTokens(),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/tokens/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Revoke a token: its next request gets a 401 and its open event streams end; the last admin token cannot be revoked',
+        response: { 200: jsonSchema(TokenRevokedSchema), ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const outcome = await ctx.store.revokeToken(req.params.id);
+      if ('refused' in outcome) {
+        if (outcome.refused === 'not_found')
+          throw new HttpError(404, 'not_found', `no token with id "${req.params.id}"`);
+        throw new HttpError(
+          409,
+          'last_admin',
+          'this is the last admin token: create another admin token first, so the server keeps one',
+        );
+      }
+      ctx.bus.emit('token-revoked', outcome.revoked.id);
+      return outcome;
     },
   );
 }

@@ -54,6 +54,11 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const onIncident = (event: BusEvents['incident'][0]) => send('incident', event);
       const onChaos = (event: BusEvents['chaos'][0]) => send('chaos', event);
       const onChaosJournal = (event: BusEvents['chaos-journal'][0]) => send('chaos-journal', event);
+      // A stream opened with a token that is then revoked ends (a public-read stream has none).
+      const tokenId = req.token?.id;
+      const onTokenRevoked = (id: string) => {
+        if (id === tokenId) end();
+      };
       ctx.bus.on('slo-status', onStatus);
       ctx.bus.on('alert', onAlert);
       ctx.bus.on('load-started', onLoadStarted);
@@ -63,6 +68,7 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ctx.bus.on('incident', onIncident);
       ctx.bus.on('chaos', onChaos);
       ctx.bus.on('chaos-journal', onChaosJournal);
+      ctx.bus.on('token-revoked', onTokenRevoked);
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
       const stop = () => {
         clearInterval(heartbeat);
@@ -75,6 +81,7 @@ export function sseRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ctx.bus.off('incident', onIncident);
         ctx.bus.off('chaos', onChaos);
         ctx.bus.off('chaos-journal', onChaosJournal);
+        ctx.bus.off('token-revoked', onTokenRevoked);
         open.delete(end);
       };
       const end = () => {
