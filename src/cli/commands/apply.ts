@@ -22,6 +22,24 @@ export function printApiError(err: unknown, write: (s: string) => void): void {
   write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
 }
 
+/**
+ * Runs the API work of a read or admin command: an API error is printed with
+ * its details, and the exit code is BadInput for a status in `badInput` (the
+ * thing named does not exist, the input was refused), else Failed.
+ */
+export async function runApiAction(
+  action: () => Promise<void>,
+  badInput: readonly number[] = [404],
+): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    printApiError(err, (s) => process.stderr.write(s));
+    process.exitCode =
+      err instanceof ApiRequestError && badInput.includes(err.status) ? ExitCode.BadInput : ExitCode.Failed;
+  }
+}
+
 async function applyDirectory(dir: string, flags: ApplyFlags): Promise<number> {
   const err = (s: string) => process.stderr.write(s);
   const info = await stat(dir).catch(() => undefined);

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/client.ts';
+import { BallastClient, defaultServerUrl } from '../../server/client.ts';
 import {
   AlertEventSchema,
   SloDetailSchema,
   type SloSummary,
   SloSummarySchema,
 } from '../../server/schemas.ts';
-import { ExitCode } from '../exit-codes.ts';
-import { printApiError } from './apply.ts';
+import { runApiAction } from './apply.ts';
 import { registerSloRules } from './slo-rules.ts';
 
 interface ReadFlags {
@@ -56,15 +55,7 @@ function client(flags: ReadFlags): BallastClient {
   return new BallastClient(flags.server, flags.token ?? process.env.BALLAST_TOKEN);
 }
 
-async function run(action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    printApiError(err, (s) => process.stderr.write(s));
-    process.exitCode =
-      err instanceof ApiRequestError && err.status === 404 ? ExitCode.BadInput : ExitCode.Failed;
-  }
-}
+const run = (action: () => Promise<void>) => runApiAction(action);
 
 async function list(flags: ReadFlags): Promise<void> {
   const slos = await client(flags).request('GET', '/slos', z.array(SloSummarySchema));

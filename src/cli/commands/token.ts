@@ -6,10 +6,9 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { ApiRequestError, BallastClient, defaultServerUrl } from '../../server/client.ts';
+import { BallastClient, defaultServerUrl } from '../../server/client.ts';
 import { TokenRecordSchema, TokenResponseSchema, TokenRevokedSchema } from '../../server/schemas.ts';
-import { ExitCode } from '../exit-codes.ts';
-import { printApiError } from './apply.ts';
+import { runApiAction } from './apply.ts';
 import { table } from './slo.ts';
 
 interface ServerFlags {
@@ -29,17 +28,8 @@ function role(value: string): (typeof ROLES)[number] {
 const out = (s: string) => process.stdout.write(s);
 const client = (f: ServerFlags) => new BallastClient(f.server, f.token ?? process.env.BALLAST_TOKEN);
 
-async function run(action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    printApiError(err, (s) => process.stderr.write(s));
-    process.exitCode =
-      err instanceof ApiRequestError && (err.status === 404 || err.status === 400)
-        ? ExitCode.BadInput
-        : ExitCode.Failed;
-  }
-}
+/** A refused body (400) and an unknown id (404) are bad input. */
+const run = (action: () => Promise<void>) => runApiAction(action, [400, 404]);
 
 export function registerToken(program: Command): void {
   const token = program.command('token').description("The server's API tokens (admin)");

@@ -1,11 +1,9 @@
-import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ChaosRun } from '../../../src/server/schemas-chaos.ts';
 import { anyRunning, guardsOf, reportOf, runDurationMs, STATUS_BADGES, statusBadge } from '../chaos-data.ts';
 import {
   CHAOS_STATUSES,
   type ChaosFilters,
-  type ChaosStatus,
   chaosFiltersFromParams,
   chaosParamsFromFilters,
   hasChaosFilters,
@@ -14,8 +12,8 @@ import { CHAOS_LIST_LIMIT, useChaosLive, useChaosRuns } from '../chaos-queries.t
 import { useNow } from '../check-queries.ts';
 import { HaltButton } from '../components/ChaosHalt.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
+import { FilterSelect, useServiceNames } from '../components/FilterSelect.tsx';
 import { formatDuration, formatTimestamp } from '../format.ts';
-import { useServices } from '../queries.ts';
 
 /**
  * `/chaos`: chaos experiment runs (`ballast chaos run --server`), newest first,
@@ -93,48 +91,27 @@ export function ChaosRuns() {
 
 function Filters(props: { filters: ChaosFilters; runs: ChaosRun[]; onChange: (f: ChaosFilters) => void }) {
   const { filters, runs, onChange } = props;
-  const services = useServices();
-  // Services from the specs, plus any a run names (a service since removed from the specs).
-  const names = useMemo(() => {
-    const set = new Set<string>((services.data ?? []).map((s) => s.name));
-    for (const r of runs) set.add(r.service);
-    if (filters.service) set.add(filters.service);
-    return [...set].sort();
-  }, [services.data, runs, filters.service]);
+  const names = useServiceNames(
+    runs.map((r) => r.service),
+    filters.service,
+  );
   return (
     <form className="filter-bar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Status{' '}
-        <select
-          data-testid="chaos-filter-status"
-          value={filters.status ?? ''}
-          onChange={(e) =>
-            onChange({ ...filters, status: (e.target.value || undefined) as ChaosStatus | undefined })
-          }
-        >
-          <option value="">any</option>
-          {CHAOS_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_BADGES[s]?.label ?? s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Service{' '}
-        <select
-          data-testid="chaos-filter-service"
-          value={filters.service ?? ''}
-          onChange={(e) => onChange({ ...filters, service: e.target.value || undefined })}
-        >
-          <option value="">any</option>
-          {names.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Status"
+        testId="chaos-filter-status"
+        value={filters.status}
+        options={CHAOS_STATUSES}
+        labelOf={(s) => STATUS_BADGES[s]?.label ?? s}
+        onChange={(status) => onChange({ ...filters, status })}
+      />
+      <FilterSelect
+        label="Service"
+        testId="chaos-filter-service"
+        value={filters.service}
+        options={names}
+        onChange={(service) => onChange({ ...filters, service })}
+      />
       {hasChaosFilters(filters) && (
         <button type="button" className="ghost" data-testid="chaos-filter-clear" onClick={() => onChange({})}>
           Clear

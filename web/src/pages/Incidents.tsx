@@ -1,9 +1,10 @@
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { getToken } from '../api.ts';
 import { formatAgo } from '../check-data.ts';
 import { useNow } from '../check-queries.ts';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
+import { FilterSelect, useServiceNames } from '../components/FilterSelect.tsx';
 import { IncidentStateBadge, SeverityBadge } from '../components/IncidentBadges.tsx';
 import { WriteError } from '../components/WriteError.tsx';
 import { formatDuration, formatTimestamp } from '../format.ts';
@@ -92,14 +93,10 @@ function Filters(props: {
   onChange: (f: IncidentFilters) => void;
 }) {
   const { filters, incidents, onChange } = props;
-  const services = useServices();
-  // Services from the specs, plus any an incident names that no spec does (an alert's label, say).
-  const names = useMemo(() => {
-    const set = new Set<string>((services.data ?? []).map((s) => s.name));
-    for (const i of incidents) for (const s of [i.service, ...i.services]) if (s) set.add(s);
-    if (filters.service) set.add(filters.service);
-    return [...set].sort();
-  }, [services.data, incidents, filters.service]);
+  const names = useServiceNames(
+    incidents.flatMap((i) => [i.service, ...i.services]),
+    filters.service,
+  );
   return (
     <form className="filter-bar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
       <label>
@@ -116,38 +113,20 @@ function Filters(props: {
           ))}
         </select>
       </label>
-      <label>
-        Severity{' '}
-        <select
-          data-testid="filter-severity"
-          value={filters.severity ?? ''}
-          onChange={(e) =>
-            onChange({ ...filters, severity: (e.target.value || undefined) as Severity | undefined })
-          }
-        >
-          <option value="">any</option>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Service{' '}
-        <select
-          data-testid="filter-service"
-          value={filters.service ?? ''}
-          onChange={(e) => onChange({ ...filters, service: e.target.value || undefined })}
-        >
-          <option value="">any</option>
-          {names.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Severity"
+        testId="filter-severity"
+        value={filters.severity}
+        options={SEVERITIES}
+        onChange={(severity) => onChange({ ...filters, severity })}
+      />
+      <FilterSelect
+        label="Service"
+        testId="filter-service"
+        value={filters.service}
+        options={names}
+        onChange={(service) => onChange({ ...filters, service })}
+      />
     </form>
   );
 }
