@@ -1,6 +1,6 @@
 /**
- * A fault daemon killed hard leaves kernel state behind in the network
- * namespaces it faulted. `ballast chaos proxy --host-faults` records those
+ * A fault daemon killed hard, together with its watchdog, leaves kernel state
+ * behind in the network namespaces it faulted. `ballast chaos proxy --host-faults` records those
  * namespaces in its state file before each apply; the next daemon with that
  * file sweeps exactly them at start. Real processes, real kill -9, real tc.
  */
@@ -82,8 +82,12 @@ describe('host faults after a daemon crash', () => {
     });
     expect(res.status).toBe(201);
     expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual({ namespaces: [faulted] });
+    // Daemon and watchdog both gone at once (the watchdog alone would undo it: chaos-host-watchdog.test.ts).
+    const watchdogPid = Number(/watchdog pid (\d+)/.exec(first.output())?.[1]);
+    expect(watchdogPid).toBeGreaterThan(0);
+    process.kill(watchdogPid, 'SIGKILL');
     await killHard(first.child);
-    // What kill -9 leaves: the qdisc, and no process that remembers it.
+    // What that leaves: the qdisc, and no process that remembers it.
     expect(await rootQdiscOf(faulted)).toBe('tbf ba11:');
 
     // A Ballast-looking root in a namespace the daemon never recorded is not its to remove.

@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultDaemonPlugin } from '../daemon/index.ts';
 import { HostFaultError, HostFaultManager } from '../host/index.ts';
+import { startWatchdog, type Watchdog } from '../host/watchdog.ts';
 import { ProxyApiError } from '../proxy/index.ts';
+import { targetsAfterApply, targetsBeforeApply } from './host-watchdog.ts';
 import { issuesError, takeLease } from './lease-body.ts';
 import { NamespaceRecord, netnsExists } from './netns-record.ts';
 
@@ -44,7 +46,16 @@ export interface HostFaultsOptions {
    * there are swept too. Without it only `sweepNamespaces` are.
    */
   namespacesFile?: string;
+  /**
+   * The dead man's switch (src/chaos/host/watchdog.ts): a detached process that
+   * undoes this daemon's host faults if it dies, or is silent for `ttlMs`
+   * (default 15 s). On by default with host faults; `false` turns it off.
+   */
+  watchdog?: false | { ttlMs?: number; log?: string };
 }
+
+/** How long a silent daemon may stay silent before its watchdog undoes its faults. */
+export const WATCHDOG_TTL_MS = 15_000;
 
 /** Mounts host faults; with `enabled: false` the routes exist and say how to turn them on. */
 export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
@@ -73,6 +84,19 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
       }
       await record?.clear();
     }
+    const ttlMs = (opts.watchdog || undefined)?.ttlMs ?? WATCHDOG_TTL_MS;
+    const watchdog: Watchdog | undefined =
+      opts.enabled && opts.watchdog !== false
+        ? startWatchdog({ ttlMs, ...(opts.watchdog?.log ? { log: opts.watchdog.log } : {}) })
+        : undefined;
+    if (watchdog)
+      log(
+        `host faults: watchdog pid ${watchdog.pid} undoes them if this daemon dies or is silent for ${ttlMs} ms`,
+      );
+    const revert = async (id: string) => {
+      await manager.revert(id);
+      watchdog?.disarm(id);
+    };
     const off = () => {
       if (!opts.enabled)
         throw new ProxyApiError(
@@ -82,15 +106,14 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
     };
     registry.register({
       kind: HOST_FAULT_KIND,
-      revert: async (id) => {
-        await manager.revert(id);
-      },
+      revert: revert,
       list: () => manager.list().map((f) => f.id),
     });
     // A daemon that stops takes its host faults with it.
     app.addHook('onClose', async () => {
       await manager.revertAll();
       await record?.clear();
+      watchdog?.close();
     });
 
     app.get('/ballast/v1/host-faults', async () => {
@@ -106,10 +129,14 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
       if (record && typeof netns === 'string') await record.add(netns);
       // Bound before it is applied: a lease that lapses mid-apply reverts it, and add rejects.
       if (lease !== undefined) registry.bind(lease, { kind: HOST_FAULT_KIND, id });
+      watchdog?.arm(id, targetsBeforeApply(id, fault));
       try {
         const applied = await manager.add(fault, { id });
+        const after = targetsAfterApply(applied);
+        if (after.length > 0) watchdog?.arm(id, after);
         return reply.code(201).send(lease !== undefined ? { ...applied, lease } : applied);
       } catch (err) {
+        watchdog?.disarm(id);
         registry.unbind({ kind: HOST_FAULT_KIND, id });
         throw apiError(err);
       }
@@ -118,7 +145,7 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
       const known = manager.get(req.params.id);
       if (!known) throw new ProxyApiError(`host fault not found: ${req.params.id}`, 404);
       try {
-        await manager.revert(req.params.id);
+        await revert(req.params.id);
       } catch (err) {
         throw apiError(err);
       }
