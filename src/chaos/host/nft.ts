@@ -9,6 +9,8 @@
 import type { DestinationSpec } from './spec.ts';
 import { parseCidr } from './spec.ts';
 
+export { deleteTableCommand } from './kernel-state.ts';
+
 /** `ballast_<id>`: nft names take letters, digits and `_`, and fault ids may carry `-`. */
 export function nftTableName(faultId: string): string {
   return `ballast_${faultId.replace(/[^A-Za-z0-9_]/g, '_')}`;
@@ -59,9 +61,4 @@ export function lossTableScript(o: {
     '}',
     '',
   ].join('\n');
-}
-
-/** Deletes a fault's table (and so its chain and rule). */
-export function deleteTableCommand(table: string): string[] {
-  return ['nft', 'delete', 'table', 'netdev', table];
 }

@@ -4,10 +4,21 @@
  * under the shaped class) so a root Ballast created is recognisable later, by
  * this process or the next one after a crash.
  */
+
+import { ROOT_HANDLE } from './kernel-state.ts';
 import { type BandwidthSpec, type DestinationSpec, type NetemSpec, parseCidr, parseRate } from './spec.ts';
 
-/** The root qdisc handle of every Ballast network fault. */
-export const ROOT_HANDLE = 'ba11:';
+export {
+  deleteRootCommand,
+  parseQdiscs,
+  type QdiscInfo,
+  ROOT_HANDLE,
+  type RootOwner,
+  rootOwner,
+  rootQdisc,
+  showQdiscsCommand,
+} from './kernel-state.ts';
+
 /** The fault qdisc's handle under the shaped class, when scoped to a destination. */
 export const LEAF_HANDLE = 'ba12:';
 /** The HTB class holding the fault qdisc. */
@@ -19,43 +30,6 @@ export const SHAPED_CLASS = 'ba11:1';
 const UNCAPPED_CLASS = ['htb', 'rate', '100gbit', 'quantum', '200000'];
 /** tbf queues at most this long by default (tc-tbf's examples use 50–70 ms). */
 export const DEFAULT_TBF_LATENCY_MS = 50;
-
-/** One qdisc as `tc -j qdisc show` reports it. */
-export interface QdiscInfo {
-  kind: string;
-  handle: string;
-  root: boolean;
-  parent?: string;
-}
-
-/**
- * Who owns the root qdisc: `default` (the kernel's, handle `0:`, or none shown), `ballast`
- * (handle `ba11:`), or `foreign` (anything else: somebody configured it; do not clobber it).
- */
-export type RootOwner = 'default' | 'ballast' | 'foreign';
-
-/** Parses `tc -j qdisc show dev X`; throws on anything but a JSON array of qdiscs. */
-export function parseQdiscs(json: string): QdiscInfo[] {
-  const data: unknown = JSON.parse(json.trim() === '' ? '[]' : json);
-  if (!Array.isArray(data)) throw new Error('tc -j qdisc show did not print a JSON array');
-  return data.map((q: Record<string, unknown>) => ({
-    kind: String(q.kind),
-    handle: String(q.handle),
-    root: q.root === true,
-    ...(typeof q.parent === 'string' ? { parent: q.parent } : {}),
-  }));
-}
-
-/** The root qdisc of a parsed listing (undefined when the device shows none). */
-export function rootQdisc(qdiscs: readonly QdiscInfo[]): QdiscInfo | undefined {
-  return qdiscs.find((q) => q.root);
-}
-
-/** Kernel-attached roots have handle `0:`; a qdisc somebody added gets `ba11:`, `1:`, `8001:`… */
-export function rootOwner(root: QdiscInfo | undefined): RootOwner {
-  if (root === undefined || root.handle === '0:') return 'default';
-  return root.handle === ROOT_HANDLE ? 'ballast' : 'foreign';
-}
 
 /** `netem delay 100ms 10ms 25% loss 1% …`: the qdisc part of a `tc qdisc add`. */
 export function netemArgs(s: NetemSpec): string[] {
@@ -156,14 +130,4 @@ export function u32Filters(dev: string, dest: DestinationSpec): string[][] {
 /** `tc <object> add dev <dev> …` */
 function tcAdd(object: 'qdisc' | 'class' | 'filter', dev: string, ...rest: string[]): string[] {
   return ['tc', object, 'add', 'dev', dev, ...rest];
-}
-
-/** Lists the qdiscs of a device as JSON. */
-export function showQdiscsCommand(dev: string): string[] {
-  return ['tc', '-j', 'qdisc', 'show', 'dev', dev];
-}
-
-/** Deletes the root qdisc (with its classes, filters and children); the kernel reattaches its default. */
-export function deleteRootCommand(dev: string): string[] {
-  return ['tc', 'qdisc', 'del', 'dev', dev, 'root'];
 }

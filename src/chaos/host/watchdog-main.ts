@@ -10,9 +10,15 @@ import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { isAlreadyGone } from './errors.ts';
 import { CommandError, systemRunner } from './exec.ts';
-import { deleteTableCommand } from './nft.ts';
+import {
+  deleteRootCommand,
+  deleteTableCommand,
+  parseQdiscs,
+  ROOT_HANDLE,
+  rootQdisc,
+  showQdiscsCommand,
+} from './kernel-state.ts';
 import { readProcess } from './proc.ts';
-import { deleteRootCommand, parseQdiscs, ROOT_HANDLE, rootQdisc, showQdiscsCommand } from './tc.ts';
 import { WatchdogState, type WatchdogTarget } from './watchdog.ts';
 
 const ttlMs = Number(process.argv[2]);
