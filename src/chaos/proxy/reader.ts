@@ -4,15 +4,22 @@
  * Once a read fills it (a bulk transfer), the connection reads into buffers of
  * its own (READ_SIZE); with no toxic on the link a buffer is written as is and
  * reused once the write is done, so a download allocates nothing per read
- * (no garbage for V8's collector) and takes 4x fewer read and write calls.
+ * (no garbage for V8's collector) and takes 16x fewer read and write calls.
  */
 import net, { type Socket } from 'node:net';
 import type { Link } from './link.ts';
 
 const SHARED = Buffer.allocUnsafeSlow(64 * 1024);
-const READ_SIZE = 256 * 1024;
-/** Buffers a connection keeps for reuse (in flight beyond this are allocated and dropped). */
-const KEEP = 4;
+/**
+ * 1 MiB, not 256 KiB: in alternating runs of bench/chaos/proxy-overhead.ts a stream went from
+ * ~1,500 to ~2,440 MiB/s and from ~0.6 to ~0.35 CPU-s per GiB (bench/README.md).
+ */
+const READ_SIZE = 1024 * 1024;
+/**
+ * Buffers a streaming connection keeps for reuse, per direction: at most 2 MiB held while it
+ * streams, none once it stops (in flight beyond this are allocated and dropped).
+ */
+const KEEP = 2;
 
 export interface ChunkReader {
   onread: { buffer: () => Buffer; callback: (n: number, buf: Buffer) => boolean };
