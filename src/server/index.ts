@@ -39,6 +39,7 @@ import { serviceRoutes } from './routes/services.ts';
 import { sloRoutes } from './routes/slos.ts';
 import { sseRoutes } from './routes/sse.ts';
 import { SloRuntime } from './runtime.ts';
+import { DEFAULT_SLI_RETENTION_MS, SliPruner } from './sli-retention.ts';
 import { applySpecDirectory, watchSpecDirectory } from './specs-dir.ts';
 import { installWebUi } from './web-ui.ts';
 
@@ -85,6 +86,10 @@ export interface ServerOptions {
   resultRetentionMs?: number;
   /** How often pruning runs (default 10 min), each run deleting at most 10 batches of 5,000. */
   pruneEveryMs?: number;
+  /** SLI buckets and samples older than this are pruned (default 400 days; an SLO keeps at least its windows). */
+  sliRetentionMs?: number;
+  /** false: no SLI pruning timer (tests call server.sliPruner.runOnce()). */
+  sliPruning?: boolean;
   /** How alerts group into incidents (default: same service within 30 minutes; no label grouping). */
   grouping?: GroupingRules;
   /** Routing rules from labels/service to escalation policy, urgency and severity (first match wins). */
@@ -126,6 +131,8 @@ export interface RunningServer {
   context: ServerContext;
   /** Paging along escalation policies (tests tick it on their own clock). */
   paging: PagingEngine;
+  /** Deletes SLI data past retention (hourly; tests run it on their own clock). */
+  sliPruner: SliPruner;
 }
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
@@ -256,6 +263,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     runtime.opts.external = prometheusEvaluator(store);
     stops.push(() => runtime.close());
     await runtime.start();
+    const sliPruner = new SliPruner(
+      { keepMs: options.sliRetentionMs ?? DEFAULT_SLI_RETENTION_MS },
+      {
+        definitions: () => runtime.definitions,
+        prune: (slo, before, limit) => store.pruneSliData(slo, before, limit),
+        now,
+        log,
+      },
+    );
+    if (options.sliPruning !== false) {
+      sliPruner.start();
+      stops.push(() => sliPruner.stop());
+    }
     const checks = new CheckMonitor({
       store,
       now,
@@ -362,7 +382,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     chaosReaper.unref();
     stops.push(() => clearInterval(chaosReaper));
-    const server: RunningServer = { url, close: stopAll, store, engine, bus, runtime, context: ctx, paging };
+    const server: RunningServer = {
+      url,
+      close: stopAll,
+      store,
+      engine,
+      bus,
+      runtime,
+      context: ctx,
+      paging,
+      sliPruner,
+    };
     if (adminToken) server.adminToken = adminToken;
     return server;
   } catch (err) {

@@ -3,7 +3,7 @@
  * Ingestion is one multi-row upsert that adds to existing counts, so
  * concurrent writers to the same minute never lose an increment.
  */
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { MINUTE_MS, type SliBucket } from '../slo/model.ts';
 import { chunk, type Db } from './db.ts';
 import { sliBuckets, sliSamples } from './schema.ts';
@@ -151,4 +151,33 @@ export async function readSamples(db: Db, slo: string, from: number, to: number)
     .from(sliSamples)
     .where(and(eq(sliSamples.slo, slo), gte(sliSamples.at, from), lt(sliSamples.at, to)))
     .orderBy(asc(sliSamples.at));
+}
+
+/**
+ * Deletes at most `limit` of an SLO's buckets older than `before`, oldest
+ * first, and as many of its threshold samples; resolves with the rows deleted.
+ * Bounded so a first prune of a big history does not hold one long delete;
+ * the primary key (slo, minute) finds the rows without a scan.
+ */
+export async function pruneSliData(db: Db, slo: string, before: number, limit: number): Promise<number> {
+  const n = Math.max(0, Math.floor(limit));
+  const oldBuckets = db
+    .select({ minute: sliBuckets.minute })
+    .from(sliBuckets)
+    .where(and(eq(sliBuckets.slo, slo), lt(sliBuckets.minute, before)))
+    .orderBy(asc(sliBuckets.minute))
+    .limit(n);
+  const buckets = await db
+    .delete(sliBuckets)
+    .where(and(eq(sliBuckets.slo, slo), inArray(sliBuckets.minute, oldBuckets)))
+    .returning({ minute: sliBuckets.minute });
+  // Samples have no key: the physical row id picks the batch.
+  const samples = await db.execute(sql`
+    delete from ${sliSamples} where ctid in (
+      select ctid from ${sliSamples} where slo = ${slo} and at < ${before} order by at limit ${n}
+    ) returning 1`);
+  const sampleRows = Array.isArray(samples)
+    ? samples.length
+    : ((samples as { rows?: unknown[] }).rows?.length ?? 0);
+  return buckets.length + sampleRows;
 }

@@ -105,6 +105,9 @@ export class DrizzleStore implements Store {
   readBuckets(slo: string, from: number, to: number): Promise<SliBucket[]> {
     return buckets.readBuckets(this.#open, slo, from, to);
   }
+  pruneSliData(slo: string, before: number, limit: number): Promise<number> {
+    return buckets.pruneSliData(this.#open, slo, before, limit);
+  }
   readAllBuckets(from: number, to: number): Promise<Map<string, SliBucket[]>> {
     return buckets.readAllBuckets(this.#open, from, to);
   }

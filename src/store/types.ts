@@ -125,6 +125,8 @@ export interface Store extends IncidentStore {
   addBuckets(slo: string, buckets: SliBucket[]): Promise<void>;
   /** Buckets with `from <= minute < to`, ascending. */
   readBuckets(slo: string, from: number, to: number): Promise<SliBucket[]>;
+  /** Deletes at most `limit` buckets (and as many samples) of `slo` older than `before`; resolves with the rows deleted. */
+  pruneSliData(slo: string, before: number, limit: number): Promise<number>;
   /** Buckets of every SLO in `[from, to)`, for warming the evaluator at start-up. */
   readAllBuckets(from: number, to: number): Promise<Map<string, SliBucket[]>>;
   /** Raw threshold samples, kept only for SLIs whose budgeting method needs them. */

@@ -23,20 +23,33 @@ interface ServeFlags {
   smtpFrom: string;
   externalUrl?: string;
   retainResults?: string;
+  retainSli?: string;
 }
 
 /** Shorter than this is surely a mistake (`90` read as 90 ms): it would empty the result history at once. */
 const MIN_RETENTION_MS = 86_400_000;
 
-/** `--retain-results` (or BALLAST_RESULT_RETENTION) as ms; undefined for the default. */
-export function retentionOption(text: string | undefined): number | undefined {
+/** A retention flag's value as ms (undefined when not given); at least a day. */
+function retentionMs(flag: string, example: string, text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
   const ms = parseDuration(text);
   if (ms === undefined || ms < MIN_RETENTION_MS)
-    throw new InvalidArgumentError(
-      `--retain-results ${text}: a duration of at least 1d, such as 30d or 180d (daily uptime counts are kept either way)`,
-    );
+    throw new InvalidArgumentError(`${flag} ${text}: a duration of at least 1d, ${example}`);
   return ms;
+}
+
+/** `--retain-results` (or BALLAST_RESULT_RETENTION) as ms; undefined for the default. */
+export function retentionOption(text: string | undefined): number | undefined {
+  return retentionMs(
+    '--retain-results',
+    'such as 30d or 180d (daily uptime counts are kept either way)',
+    text,
+  );
+}
+
+/** `--retain-sli` (or BALLAST_SLI_RETENTION) as ms; undefined for the default. */
+export function sliRetentionOption(text: string | undefined): number | undefined {
+  return retentionMs('--retain-sli', 'such as 90d or 400d (each SLO keeps at least its own windows)', text);
 }
 
 /** `ballast serve`: API, web UI, SLO engine and (with --demo) a demo workload in one process. */
@@ -72,6 +85,10 @@ export function registerServe(program: Command): void {
       '--retain-results <duration>',
       'keep raw check results this long (or BALLAST_RESULT_RETENTION; default 90d, at least 1d); daily uptime counts are kept for good',
     )
+    .option(
+      '--retain-sli <duration>',
+      'keep per-minute SLI data this long (or BALLAST_SLI_RETENTION; default 400d, at least 1d); each SLO keeps at least its window and alert windows',
+    )
     .action(async (flags: ServeFlags) => {
       // Loaded here so other commands do not pay for the server's imports at start-up.
       const { startServer } = await import('../../server/index.ts');
@@ -88,6 +105,7 @@ export function registerServe(program: Command): void {
         alertmanagerUrl: flags.alertmanager ?? process.env.BALLAST_ALERTMANAGER_URL,
         log: true,
         ...retention(flags.retainResults ?? process.env.BALLAST_RESULT_RETENTION),
+        ...sliRetention(flags.retainSli ?? process.env.BALLAST_SLI_RETENTION),
         ...incidentOptions(flags),
       });
       const out = process.stdout;
@@ -118,6 +136,11 @@ export function registerServe(program: Command): void {
 function retention(text: string | undefined): Pick<ServerOptions, 'resultRetentionMs'> {
   const ms = retentionOption(text);
   return ms === undefined ? {} : { resultRetentionMs: ms };
+}
+
+function sliRetention(text: string | undefined): Pick<ServerOptions, 'sliRetentionMs'> {
+  const ms = sliRetentionOption(text);
+  return ms === undefined ? {} : { sliRetentionMs: ms };
 }
 
 /** Grouping, SMTP and link options of `serve`, checked (a bad value stops the server before it starts). */
