@@ -47,7 +47,7 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 /** `ballast chaos proxy --host-faults`, started; resolves with its API and its watchdog's pid. */
-async function daemon(): Promise<{
+async function daemon(extra: string[] = []): Promise<{
   child: ChildProcess;
   api: string;
   watchdogPid: number;
@@ -66,6 +66,7 @@ async function daemon(): Promise<{
         '--host-faults',
         '--host-faults-state',
         path.join(dir, `${api}.json`),
+        ...extra,
       ],
       { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } },
     ),
@@ -105,7 +106,8 @@ describe('host-fault watchdog', () => {
     const ns = await createNetns();
     namespaces.push(ns);
     const sleeper = track(spawn('sleep', ['300'], { stdio: 'ignore' }));
-    const d = await daemon();
+    const log = path.join(dir, 'killed.log');
+    const d = await daemon(['--watchdog-log', log]);
     expect((await post(d.api, { kind: 'bandwidth', interface: 'lo', netns: ns, rate: '1mbit' })).status).toBe(
       201,
     );
@@ -120,6 +122,16 @@ describe('host-fault watchdog', () => {
     // Timing is not asserted (machines differ); it is reported for whoever reads the log.
     console.log(`watchdog undid both faults ${Date.now() - killedAt} ms after the kill`);
     expect(await eventually(async () => !(await alive(d.watchdogPid)), 5_000)).toBe(true);
+    // --watchdog-log: what it undid, the newest fault (the pause) first.
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\S+ /, ''));
+    expect(lines.slice(-3)).toEqual([
+      'the daemon is gone (its pipe closed): undoing 2 fault(s)',
+      `continued process ${sleeper.pid}`,
+      `deleted the Ballast qdisc on lo (netns ${ns})`,
+    ]);
   });
 
   it('a watchdog whose daemon is silent past its TTL undoes, while the daemon’s pipe is still open', async () => {

@@ -29,12 +29,17 @@ export function registerDaemon(chaos: Command): Command {
       hostFaultsPlugin({
         enabled: flags.hostFaults === true,
         ...(namespacesFile === undefined ? {} : { namespacesFile }),
+        ...(typeof flags.watchdogLog === 'string' ? { watchdog: { log: flags.watchdogLog } } : {}),
       }),
     ];
   })
     .option(
       '--host-faults',
       'allow host faults (tc, nftables, signals, CPU and memory stress) on this machine; needs root',
+    )
+    .option(
+      '--watchdog-log <file>',
+      'append what the host-fault watchdog undoes (after this daemon died or hung) to this file',
     )
     .option(
       '--host-faults-state <file>',
