@@ -4,17 +4,16 @@
  * namespaces in its state file before each apply; the next daemon with that
  * file sweeps exactly them at start. Real processes, real kill -9, real tc.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNetns, deleteNetns, rootQdiscOf, sh } from '../src/chaos/host/testing.ts';
 import { NamespaceRecord } from '../src/chaos/plugins/netns-record.ts';
 import { defaultNamespacesFile } from '../src/cli/commands/chaos-daemon.ts';
+import { type DaemonProcess, freePort, startDaemonProcess } from './helpers/fault-daemon.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'ballast-crash-sweep-'));
 const children: ChildProcess[] = [];
 const namespaces: string[] = [];
@@ -27,35 +26,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** Starts `ballast chaos proxy` (its real entry); resolves once the API listens, with its output so far. */
-async function daemon(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/ballast.js', 'chaos', 'proxy', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const start = Date.now();
-  while (!/listening on http/.test(out)) {
-    if (child.exitCode !== null || Date.now() - start > 20_000)
-      throw new Error(`daemon did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, output: () => out };
+/** Starts the daemon; it is killed in afterAll if a test leaves it running. */
+async function daemon(args: string[]): Promise<DaemonProcess> {
+  const d = await startDaemonProcess(args);
+  children.push(d.child);
+  return d;
 }
 
 function killHard(child: ChildProcess): Promise<void> {
@@ -83,9 +58,9 @@ describe('host faults after a daemon crash', () => {
     expect(res.status).toBe(201);
     expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual({ namespaces: [faulted] });
     // Daemon and watchdog both gone at once (the watchdog alone would undo it: chaos-host-watchdog.test.ts).
-    const watchdogPid = Number(/watchdog pid (\d+)/.exec(first.output())?.[1]);
+    const watchdogPid = first.watchdogPid();
     expect(watchdogPid).toBeGreaterThan(0);
-    process.kill(watchdogPid, 'SIGKILL');
+    process.kill(watchdogPid as number, 'SIGKILL');
     await killHard(first.child);
     // What that leaves: the qdisc, and no process that remembers it.
     expect(await rootQdiscOf(faulted)).toBe('tbf ba11:');

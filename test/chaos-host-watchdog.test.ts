@@ -7,12 +7,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readProcess } from '../src/chaos/host/proc.ts';
 import { alive, createNetns, deleteNetns, eventually, rootQdiscOf, sh } from '../src/chaos/host/testing.ts';
+import { freePort, startDaemonProcess } from './helpers/fault-daemon.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WATCHDOG_MAIN = path.join(ROOT, 'src/chaos/host/watchdog-main.ts');
@@ -33,14 +33,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 function track(child: ChildProcess): ChildProcess {
   children.push(child);
   return child;
@@ -54,39 +46,12 @@ async function daemon(extra: string[] = []): Promise<{
   output: () => string;
 }> {
   const api = `127.0.0.1:${await freePort()}`;
-  const child = track(
-    spawn(
-      process.execPath,
-      [
-        'bin/ballast.js',
-        'chaos',
-        'proxy',
-        '--api',
-        api,
-        '--host-faults',
-        '--host-faults-state',
-        path.join(dir, `${api}.json`),
-        ...extra,
-      ],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } },
-    ),
-  );
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const start = Date.now();
-  while (!/listening on http/.test(out)) {
-    if (child.exitCode !== null || Date.now() - start > 20_000)
-      throw new Error(`daemon did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const pid = Number(/watchdog pid (\d+)/.exec(out)?.[1]);
+  const state = path.join(dir, `${api}.json`);
+  const d = await startDaemonProcess(['--api', api, '--host-faults', '--host-faults-state', state, ...extra]);
+  track(d.child);
+  const pid = d.watchdogPid();
   expect(pid).toBeGreaterThan(0);
-  return { child, api, watchdogPid: pid, output: () => out };
+  return { child: d.child, api, watchdogPid: pid as number, output: d.output };
 }
 
 async function post(api: string, body: unknown): Promise<Response> {

@@ -7,6 +7,7 @@
  */
 import { unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { PeriodicJob } from '../periodic.ts';
 
 /** 90 days: the status page's horizon, so a result behind any bar it shows can still be looked up. */
 export const DEFAULT_RESULT_RETENTION_MS = 90 * 86_400_000;
@@ -32,35 +33,30 @@ export interface PrunerIo {
 export class ResultPruner {
   readonly #opts: Required<RetentionOptions>;
   readonly #io: PrunerIo;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  readonly #job: PeriodicJob<number>;
 
   constructor(opts: RetentionOptions, io: PrunerIo) {
     this.#opts = { everyMs: 600_000, batch: 5_000, maxBatches: 10, ...opts };
     this.#io = io;
+    this.#job = new PeriodicJob(
+      () => this.#run(),
+      this.#opts.everyMs,
+      (err) => this.#io.log?.('error', 'pruning check results failed', err),
+    );
   }
 
   /** Runs once soon, then every `everyMs`. */
   start(): void {
-    const tick = () => {
-      this.runOnce().catch((err) => this.#io.log?.('error', 'pruning check results failed', err));
-    };
-    this.#timer = setInterval(tick, this.#opts.everyMs);
-    this.#timer.unref();
-    setImmediate(tick).unref();
+    this.#job.start();
   }
 
   /** One bounded run (a run still going is joined, not doubled); resolves with the rows deleted. */
   runOnce(): Promise<number> {
-    this.#running ??= this.#run().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#job.runOnce();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#running?.catch(() => {});
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   async #run(): Promise<number> {

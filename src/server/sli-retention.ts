@@ -5,6 +5,7 @@
  * a short retention never changes a status. Without this, buckets grow by
  * 1,440 rows per SLO per day for good.
  */
+import { PeriodicJob } from '../periodic.ts';
 import type { SloDefinition } from '../slo/index.ts';
 import { MINUTE_MS } from '../slo/model.ts';
 import { retainedMs } from './ingest-validate.ts';
@@ -40,35 +41,30 @@ export interface SliPrunerIo {
 export class SliPruner {
   readonly #opts: Required<SliPrunerOptions>;
   readonly #io: SliPrunerIo;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  readonly #job: PeriodicJob<number>;
 
   constructor(opts: SliPrunerOptions, io: SliPrunerIo) {
     this.#opts = { everyMs: 3_600_000, batch: 10_000, maxBatches: 10, ...opts };
     this.#io = io;
+    this.#job = new PeriodicJob(
+      () => this.#run(),
+      this.#opts.everyMs,
+      (err) => this.#io.log?.('error', 'pruning SLI data failed', err),
+    );
   }
 
   /** Runs once soon, then every `everyMs`. */
   start(): void {
-    const tick = () => {
-      this.runOnce().catch((err) => this.#io.log?.('error', 'pruning SLI data failed', err));
-    };
-    this.#timer = setInterval(tick, this.#opts.everyMs);
-    this.#timer.unref();
-    setImmediate(tick).unref();
+    this.#job.start();
   }
 
   /** One bounded run (a run still going is joined, not doubled); resolves with the rows deleted. */
   runOnce(): Promise<number> {
-    this.#running ??= this.#run().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#job.runOnce();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#running?.catch(() => {});
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   async #run(): Promise<number> {
