@@ -9,7 +9,12 @@ import type { AlertTransition } from '../slo/index.ts';
 import type { CheckHealthRecord, Store, StoredCheckResult } from '../store/index.ts';
 import { executeCheck } from './execute.ts';
 import { type HeartbeatState, heartbeatPing, missedHeartbeat } from './heartbeat.ts';
-import { DEFAULT_RESULT_RETENTION_MS, ResultPruner, type RetentionOptions } from './retention.ts';
+import {
+  createResultPruner,
+  DEFAULT_RESULT_RETENTION_MS,
+  type ResultPruner,
+  type RetentionOptions,
+} from './retention.ts';
 import { BrowserHost } from './runners/browser-host.ts';
 import { advanceHealth, CheckScheduler, type HealthState } from './schedule/index.ts';
 import type { CheckDefinition, CheckResult } from './types.ts';
@@ -70,7 +75,7 @@ export class CheckMonitor {
       now: opts.now,
       onError: (err) => opts.log?.('error', 'check scheduler', err),
     });
-    this.#pruner = new ResultPruner(
+    this.#pruner = createResultPruner(
       { keepMs: DEFAULT_RESULT_RETENTION_MS, ...opts.retention },
       {
         prune: (before, limit) => opts.store.pruneCheckResults(before, limit),

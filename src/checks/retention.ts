@@ -30,54 +30,30 @@ export interface PrunerIo {
   log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 }
 
-export class ResultPruner {
-  readonly #opts: Required<RetentionOptions>;
-  readonly #io: PrunerIo;
-  readonly #job: PeriodicJob<number>;
+/** The check-result retention job: one bounded run soon after `start()`, then every `everyMs`. */
+export type ResultPruner = PeriodicJob<number>;
 
-  constructor(opts: RetentionOptions, io: PrunerIo) {
-    this.#opts = { everyMs: 600_000, batch: 5_000, maxBatches: 10, ...opts };
-    this.#io = io;
-    this.#job = new PeriodicJob(
-      () => this.#run(),
-      this.#opts.everyMs,
-      (err) => this.#io.log?.('error', 'pruning check results failed', err),
-    );
-  }
-
-  /** Runs once soon, then every `everyMs`. */
-  start(): void {
-    this.#job.start();
-  }
-
-  /** One bounded run (a run still going is joined, not doubled); resolves with the rows deleted. */
-  runOnce(): Promise<number> {
-    return this.#job.runOnce();
-  }
-
-  stop(): Promise<void> {
-    return this.#job.stop();
-  }
-
-  async #run(): Promise<number> {
-    const before = this.#io.now() - this.#opts.keepMs;
-    let total = 0;
-    for (let i = 0; i < this.#opts.maxBatches; i++) {
-      const { deleted, artifacts } = await this.#io.prune(before, this.#opts.batch);
-      total += deleted;
-      await Promise.all(artifacts.map((file) => this.#remove(file)));
-      if (deleted < this.#opts.batch) break;
-    }
-    if (total > 0)
-      this.#io.log?.('info', `pruned ${total} check results older than ${new Date(before).toISOString()}`);
-    return total;
-  }
-
-  async #remove(file: string): Promise<void> {
+export function createResultPruner(opts: RetentionOptions, io: PrunerIo): ResultPruner {
+  const o: Required<RetentionOptions> = { everyMs: 600_000, batch: 5_000, maxBatches: 10, ...opts };
+  const remove = async (file: string) => {
     // Names come from stored results: only a plain file name inside the directory is ever removed.
     if (basename(file) !== file) return;
-    await unlink(join(this.#io.artifactsDir, file)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') this.#io.log?.('warn', `could not remove artifact ${file}`, err);
+    await unlink(join(io.artifactsDir, file)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') io.log?.('warn', `could not remove artifact ${file}`, err);
     });
-  }
+  };
+  const run = async () => {
+    const before = io.now() - o.keepMs;
+    let total = 0;
+    for (let i = 0; i < o.maxBatches; i++) {
+      const { deleted, artifacts } = await io.prune(before, o.batch);
+      total += deleted;
+      await Promise.all(artifacts.map(remove));
+      if (deleted < o.batch) break;
+    }
+    if (total > 0)
+      io.log?.('info', `pruned ${total} check results older than ${new Date(before).toISOString()}`);
+    return total;
+  };
+  return new PeriodicJob(run, o.everyMs, (err) => io.log?.('error', 'pruning check results failed', err));
 }

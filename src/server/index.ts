@@ -39,7 +39,7 @@ import { serviceRoutes } from './routes/services.ts';
 import { sloRoutes } from './routes/slos.ts';
 import { sseRoutes } from './routes/sse.ts';
 import { SloRuntime } from './runtime.ts';
-import { DEFAULT_SLI_RETENTION_MS, SliPruner } from './sli-retention.ts';
+import { createSliPruner, DEFAULT_SLI_RETENTION_MS, type SliPruner } from './sli-retention.ts';
 import { applySpecDirectory, watchSpecDirectory } from './specs-dir.ts';
 import { installWebUi } from './web-ui.ts';
 
@@ -263,7 +263,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     runtime.opts.external = prometheusEvaluator(store);
     stops.push(() => runtime.close());
     await runtime.start();
-    const sliPruner = new SliPruner(
+    const sliPruner = createSliPruner(
       { keepMs: options.sliRetentionMs ?? DEFAULT_SLI_RETENTION_MS },
       {
         definitions: () => runtime.definitions,

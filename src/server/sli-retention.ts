@@ -38,47 +38,24 @@ export interface SliPrunerIo {
   log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 }
 
-export class SliPruner {
-  readonly #opts: Required<SliPrunerOptions>;
-  readonly #io: SliPrunerIo;
-  readonly #job: PeriodicJob<number>;
+/** The SLI retention job: one bounded run soon after `start()`, then every `everyMs`. */
+export type SliPruner = PeriodicJob<number>;
 
-  constructor(opts: SliPrunerOptions, io: SliPrunerIo) {
-    this.#opts = { everyMs: 3_600_000, batch: 10_000, maxBatches: 10, ...opts };
-    this.#io = io;
-    this.#job = new PeriodicJob(
-      () => this.#run(),
-      this.#opts.everyMs,
-      (err) => this.#io.log?.('error', 'pruning SLI data failed', err),
-    );
-  }
-
-  /** Runs once soon, then every `everyMs`. */
-  start(): void {
-    this.#job.start();
-  }
-
-  /** One bounded run (a run still going is joined, not doubled); resolves with the rows deleted. */
-  runOnce(): Promise<number> {
-    return this.#job.runOnce();
-  }
-
-  stop(): Promise<void> {
-    return this.#job.stop();
-  }
-
-  async #run(): Promise<number> {
-    const now = this.#io.now();
+export function createSliPruner(opts: SliPrunerOptions, io: SliPrunerIo): SliPruner {
+  const o: Required<SliPrunerOptions> = { everyMs: 3_600_000, batch: 10_000, maxBatches: 10, ...opts };
+  const run = async () => {
+    const now = io.now();
     let total = 0;
-    for (const def of this.#io.definitions()) {
-      const before = sliCutoff(def, now, this.#opts.keepMs);
-      for (let i = 0; i < this.#opts.maxBatches; i++) {
-        const deleted = await this.#io.prune(def.name, before, this.#opts.batch);
+    for (const def of io.definitions()) {
+      const before = sliCutoff(def, now, o.keepMs);
+      for (let i = 0; i < o.maxBatches; i++) {
+        const deleted = await io.prune(def.name, before, o.batch);
         total += deleted;
-        if (deleted < this.#opts.batch) break;
+        if (deleted < o.batch) break;
       }
     }
-    if (total > 0) this.#io.log?.('info', `pruned ${total} SLI rows past retention`);
+    if (total > 0) io.log?.('info', `pruned ${total} SLI rows past retention`);
     return total;
-  }
+  };
+  return new PeriodicJob(run, o.everyMs, (err) => io.log?.('error', 'pruning SLI data failed', err));
 }
