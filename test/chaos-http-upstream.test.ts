@@ -3,17 +3,14 @@
  * slow, breaks mid-response or has a self-signed certificate; the client goes
  * away mid-request; the proxy closes with requests in flight. Never a crash.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpFaultProxy, type HttpFaultProxy } from '../src/chaos/http/index.ts';
 import { startUpstream, type TestUpstream } from '../src/chaos/http/testing.ts';
+import { makeTestCertificates, type TestCertificates } from '../src/checks/runners/http/testing.ts';
 
 let upstream: TestUpstream;
 const agent = new Agent();
@@ -187,40 +184,13 @@ describe('closing and TLS', () => {
   });
 
   describe('an https upstream with a self-signed certificate', () => {
-    let dir: string;
+    let certs: TestCertificates;
     let server: https.Server;
     let origin: string;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'ballast-http-fault-'));
-      // A throwaway self-signed certificate, made fresh for this run.
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
-      server = https.createServer(
-        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-        (_req, res) => res.end('secure'),
-      );
+      certs = makeTestCertificates();
+      server = https.createServer(certs.selfSigned, (_req, res) => res.end('secure'));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       origin = `https://localhost:${(server.address() as AddressInfo).port}`;
     });
@@ -228,7 +198,7 @@ describe('closing and TLS', () => {
     afterAll(async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      rmSync(dir, { recursive: true, force: true });
+      certs.remove();
     });
 
     it('is refused by default with a 502 naming the certificate problem', async () => {
