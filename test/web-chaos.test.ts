@@ -24,6 +24,7 @@ import type { ExperimentReport, JournalEntry } from '../src/chaos/experiment/jou
 import { type RunningServer, startServer } from '../src/server/index.ts';
 import { formatBudgetShare, haltSummary } from '../web/src/chaos-data.ts';
 import { formatMs } from '../web/src/load-data.ts';
+import { apiClient } from './helpers/api-client.ts';
 import { launchChromium, openPage as openBrowserPage, screenshot } from './helpers/browser.ts';
 import { buildWebUi, webBuildIsStale } from './helpers/web-build.ts';
 
@@ -50,21 +51,7 @@ let heldId = '';
 let liveId = '';
 let liveStartedAt = 0;
 
-async function call(method: string, urlPath: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${server.url}${urlPath}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function api<T>(method: string, urlPath: string, body?: unknown): Promise<T> {
-  const res = await call(method, urlPath, body);
-  if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const { api } = apiClient(() => server.url, ADMIN);
 
 /** Starts a run as a controller does; the answer carries its id and the guards' decision. */
 async function startRun(experiment: string): Promise<{ id: string; startedAt: number }> {

@@ -32,6 +32,7 @@ import {
   uptimeBars,
   uptimeOf,
 } from '../web/src/check-data.ts';
+import { apiClient } from './helpers/api-client.ts';
 import { launchChromium, openPage as openBrowserPage, screenshot } from './helpers/browser.ts';
 import { buildWebUi, webBuildIsStale } from './helpers/web-build.ts';
 
@@ -50,17 +51,7 @@ let browser: Browser;
 let artifactsDir: string;
 let viewerToken: string;
 
-async function api<T>(method: string, urlPath: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.url}${urlPath}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const { api } = apiClient(() => server.url, ADMIN);
 
 const runCheck = (name: string) => api<CheckResultItem>('POST', `/api/v1/checks/${name}/run`);
 const results = (name: string) =>

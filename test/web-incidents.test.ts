@@ -29,6 +29,7 @@ import {
 } from '../web/src/incident-data.ts';
 import type { OnCallNow, ScheduleShifts } from '../web/src/incident-queries.ts';
 import { addMonths, monthGrid, monthOf, monthParam, piecesOn } from '../web/src/oncall-calendar.ts';
+import { apiClient } from './helpers/api-client.ts';
 import { launchChromium, openPage as openBrowserPage, screenshot } from './helpers/browser.ts';
 import { buildWebUi, webBuildIsStale } from './helpers/web-build.ts';
 
@@ -45,21 +46,7 @@ let dir = '';
 let triggeredId = 0;
 let declaredId = 0;
 
-async function call(method: string, urlPath: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${server.url}${urlPath}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function api<T>(method: string, urlPath: string, body?: unknown): Promise<T> {
-  const res = await call(method, urlPath, body);
-  if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const { call, api } = apiClient(() => server.url, ADMIN);
 
 const detail = (id: number) => api<IncidentDetail>('GET', `/api/v1/incidents/${id}`);
 

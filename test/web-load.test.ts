@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LatencySummary, LoadSummary, SecondSample } from '../src/load/types.ts';
 import { type RunningServer, startServer } from '../src/server/index.ts';
 import { formatMs, formatRate } from '../web/src/load-data.ts';
+import { apiClient } from './helpers/api-client.ts';
 import { launchChromium, openPage as openBrowserPage, screenshot } from './helpers/browser.ts';
 import { buildWebUi, webBuildIsStale } from './helpers/web-build.ts';
 import { SPEC_SERVICE } from './server-harness.ts';
@@ -23,15 +24,7 @@ const SECONDS = 20;
 let server: RunningServer;
 let browser: Browser;
 
-async function api<T>(method: string, urlPath: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}${urlPath}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${await res.text()}`);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
+const { api } = apiClient(() => server.url, ADMIN);
 
 function latency(p50: number, tail: number): LatencySummary {
   return { p50, p90: p50 * 1.8, p99: tail, p999: tail * 1.2, max: tail * 1.3, mean: p50 * 1.2 };
