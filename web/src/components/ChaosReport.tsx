@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import {
   type ChaosBadge,
   formatBudgetShare,
@@ -9,17 +8,7 @@ import {
 } from '../chaos-data.ts';
 import { formatBudget, formatTimestamp } from '../format.ts';
 import { formatMs } from '../load-data.ts';
-
-function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div className="stat">
-      <span className="stat-label">{label}</span>
-      <span className="stat-value" data-testid={testId}>
-        {children}
-      </span>
-    </div>
-  );
-}
+import { Stat } from './Stat.tsx';
 
 function Badge({ badge, testId }: { badge: ChaosBadge; testId?: string }) {
   return (

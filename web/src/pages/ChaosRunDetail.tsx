@@ -1,4 +1,4 @@
-import { type ReactNode, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import type { JournalEntry } from '../../../src/chaos/experiment/journal.ts';
 import type { ChaosRunDetail as Detail } from '../../../src/server/schemas-chaos.ts';
@@ -10,6 +10,7 @@ import { HaltButton } from '../components/ChaosHalt.tsx';
 import { JournalTable, ProbeChart } from '../components/ChaosJournal.tsx';
 import { ChaosReport } from '../components/ChaosReport.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
+import { Stat } from '../components/Stat.tsx';
 import { formatDuration, formatTimestamp } from '../format.ts';
 
 /**
@@ -94,17 +95,6 @@ function Header({ detail, now, headline }: { detail: Detail; now: number; headli
       )}
       <HaltButton running={running} label="Halt this run" runId={detail.id} />
     </section>
-  );
-}
-
-function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div className="stat">
-      <span className="stat-label">{label}</span>
-      <span className="stat-value" data-testid={testId}>
-        {children}
-      </span>
-    </div>
   );
 }
 

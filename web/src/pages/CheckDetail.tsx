@@ -1,4 +1,4 @@
-import { type ReactNode, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { CheckResultItem } from '../../../src/server/schemas.ts';
 import { getToken, HttpError } from '../api.ts';
@@ -25,6 +25,7 @@ import { History } from '../components/CheckResultHistory.tsx';
 import { CheckStateLabel, OutcomeMark, ResultBadge } from '../components/CheckStatus.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { PhaseChart } from '../components/PhaseChart.tsx';
+import { Stat } from '../components/Stat.tsx';
 import { UptimeBars } from '../components/UptimeBars.tsx';
 import { formatDuration, formatTimestamp } from '../format.ts';
 import { formatMs } from '../load-data.ts';
@@ -76,18 +77,6 @@ export function CheckDetail() {
       <Uptime name={detail.name} now={now} />
       {results.data && <History check={detail.name} results={results.data} now={now} />}
     </>
-  );
-}
-
-function Stat(props: { label: string; children: ReactNode; testId?: string; wide?: boolean }) {
-  const { label, children, testId, wide } = props;
-  return (
-    <div className={wide ? 'stat stat-wide' : 'stat'}>
-      <span className="stat-label">{label}</span>
-      <span className="stat-value" data-testid={testId}>
-        {children}
-      </span>
-    </div>
   );
 }
 

@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { getToken } from '../api.ts';
 import { formatAgo } from '../check-data.ts';
@@ -8,6 +7,7 @@ import { IncidentStateBadge, SeverityBadge } from '../components/IncidentBadges.
 import { ImpactPanel, PublicUpdatesPanel, RolesPanel, TasksPanel } from '../components/IncidentEditors.tsx';
 import { IncidentTimeline } from '../components/IncidentTimeline.tsx';
 import { PostmortemEditor } from '../components/PostmortemEditor.tsx';
+import { Stat } from '../components/Stat.tsx';
 import { WriteError } from '../components/WriteError.tsx';
 import { formatDuration, formatTimestamp } from '../format.ts';
 import {
@@ -133,17 +133,6 @@ function Moves({ detail }: { detail: Detail }) {
           paged escalation step {escalate.data.step}
         </span>
       )}
-    </div>
-  );
-}
-
-function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div className="stat">
-      <span className="stat-label">{label}</span>
-      <span className="stat-value" data-testid={testId}>
-        {children}
-      </span>
     </div>
   );
 }

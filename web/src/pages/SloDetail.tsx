@@ -1,9 +1,9 @@
-import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { SloDetailResponse } from '../api.ts';
 import { windowLabel } from '../chart-data.ts';
 import { AlertBadge, BudgetBar } from '../components/Badges.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
+import { Stat } from '../components/Stat.tsx';
 import { formatBurn, formatDuration, formatObjective, formatSli } from '../format.ts';
 import { RANGES, type RangeKey, useSlo } from '../queries.ts';
 import { AlertHistory } from './AlertHistory.tsx';
@@ -54,17 +54,6 @@ export function SloDetail() {
   );
 }
 
-function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div className="stat">
-      <span className="stat-label">{label}</span>
-      <span className="stat-value num" data-testid={testId}>
-        {children}
-      </span>
-    </div>
-  );
-}
-
 function SloHeader({ detail }: { detail: SloDetailResponse }) {
   const { definition: def, summary } = detail;
   const st = summary.status;
@@ -79,26 +68,30 @@ function SloHeader({ detail }: { detail: SloDetailResponse }) {
       </div>
       {def.description && <p className="muted">{def.description}</p>}
       <div className="stats">
-        <Stat label="Objective" testId="stat-objective">
+        <Stat num label="Objective" testId="stat-objective">
           {formatObjective(summary.objective)}
         </Stat>
-        <Stat label="Window">{summary.window}</Stat>
-        <Stat label="SLI" testId="stat-sli">
+        <Stat num label="Window">
+          {summary.window}
+        </Stat>
+        <Stat num label="SLI" testId="stat-sli">
           {formatSli(st.sli)}
         </Stat>
-        <Stat label="Error budget left" testId="stat-budget">
+        <Stat num label="Error budget left" testId="stat-budget">
           <BudgetBar remaining={st.budget.remainingRatio} />
         </Stat>
-        <Stat label="Fastest burn">
+        <Stat num label="Fastest burn">
           {summary.fastestBurn
             ? `${formatBurn(summary.fastestBurn.rate)} (${summary.fastestBurn.window})`
             : '—'}
         </Stat>
-        <Stat label="Exhausted in">{formatDuration(st.exhaustionInMs)}</Stat>
-        <Stat label="Events good / total">
+        <Stat num label="Exhausted in">
+          {formatDuration(st.exhaustionInMs)}
+        </Stat>
+        <Stat num label="Events good / total">
           {st.events.good.toLocaleString('en-US')} / {st.events.total.toLocaleString('en-US')}
         </Stat>
-        <Stat label="Method · source">
+        <Stat num label="Method · source">
           {summary.budgetingMethod} · {summary.source}
         </Stat>
       </div>
