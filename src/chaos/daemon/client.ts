@@ -3,7 +3,7 @@
  * the Toxiproxy-compatible API and of Ballast's extensions. A non-2xx answer
  * throws {@link FaultDaemonError} carrying the daemon's error body.
  */
-import type { Stream, ToxicType } from '../proxy/index.ts';
+import type { ProxyStats, Stream, ToxicType } from '../proxy/index.ts';
 import type { LeaseJson, LeaseWithFaultsJson, ProxyJson, ToxicJson } from './json.ts';
 import type { FailedRevert, FaultRef } from './registry.ts';
 
@@ -64,14 +64,8 @@ export interface HaltResult {
   failed: FailedRevert[];
 }
 
-export interface ProxyStatsJson {
-  connections_total: number;
-  connections_active: number;
-  upstream_errors: number;
-  last_upstream_error?: string;
-  dropped: number;
-  stalled: number;
-}
+/** `GET /ballast/v1/proxies/{name}/stats`: the proxy's own counters, as they are. */
+export type ProxyStatsJson = ProxyStats;
 
 export interface ClientOptions {
   /** Per request; default 10 s. */
