@@ -5,8 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HostFaultError, HostFaultManager, type ProcessDetails } from '../src/chaos/host/index.ts';
-import { alive, eventually } from '../src/chaos/host/testing.ts';
+import { HostFaultManager, type ProcessDetails } from '../src/chaos/host/index.ts';
+import { alive, eventually, hostFaultRejection } from '../src/chaos/host/testing.ts';
 
 const children: ChildProcess[] = [];
 const faults = new HostFaultManager();
@@ -45,15 +45,6 @@ async function state(pid: number): Promise<string> {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
 }
 
-async function failure(p: Promise<unknown>): Promise<HostFaultError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof HostFaultError)) throw new Error(`expected a HostFaultError, got ${String(err)}`);
-  return err;
-}
-
 describe('process faults', () => {
   it('pause by pid stops the process, and revert continues it', async () => {
     const child = startChild(marker());
@@ -73,7 +64,7 @@ describe('process faults', () => {
     await eventually(async () => (await readFile(`/proc/${child.pid}/cmdline`, 'utf8')).includes(mark));
     const f = await faults.add({ kind: 'pause', cmdline: mark });
     expect((f.details as ProcessDetails).targets.map((t) => t.pid)).toEqual([child.pid]);
-    const err = await failure(faults.add({ kind: 'pause', pid: child.pid }));
+    const err = await hostFaultRejection(faults.add({ kind: 'pause', pid: child.pid }));
     expect(err.code).toBe('conflict');
     expect(err.message).toContain(`process ${child.pid} is already held by fault ${f.id}`);
     expect(await state(child.pid)).toBe('T');
@@ -100,7 +91,7 @@ describe('process faults', () => {
     const mark = marker();
     const [a, b] = [startChild(mark), startChild(mark)];
     await eventually(async () => (await readFile(`/proc/${b.pid}/cmdline`, 'utf8')).includes(mark));
-    const err = await failure(faults.add({ kind: 'kill', cmdline: mark }));
+    const err = await hostFaultRejection(faults.add({ kind: 'kill', cmdline: mark }));
     expect(err).toMatchObject({ code: 'refused', field: 'maxTargets' });
     expect(err.message).toContain('2 processes match');
     expect([await alive(a.pid), await alive(b.pid)]).toEqual([true, true]);
@@ -114,13 +105,13 @@ describe('process faults', () => {
     ["Ballast's own process", process.pid, "Ballast's own process"],
     ["Ballast's parent", process.ppid, 'an ancestor'],
   ])('%s is refused', async (_name, pid, what) => {
-    const err = await failure(faults.add({ kind: 'kill', pid }));
+    const err = await hostFaultRejection(faults.add({ kind: 'kill', pid }));
     expect(err).toMatchObject({ code: 'refused', field: 'pid' });
     expect(err.message).toContain(what);
   });
 
   it('a pattern nothing matches is not found', async () => {
-    const err = await failure(faults.add({ kind: 'pause', cmdline: marker() }));
+    const err = await hostFaultRejection(faults.add({ kind: 'pause', cmdline: marker() }));
     expect(err).toMatchObject({ code: 'not_found', field: 'cmdline' });
   });
 
@@ -141,7 +132,7 @@ describe('process faults', () => {
     const b = startChild(mark);
     await eventually(async () => (await readFile(`/proc/${b.pid}/cmdline`, 'utf8')).includes(mark));
     const holder = await faults.add({ kind: 'pause', pid: Math.max(a.pid, b.pid) });
-    const err = await failure(faults.add({ kind: 'pause', cmdline: mark, maxTargets: 2 }));
+    const err = await hostFaultRejection(faults.add({ kind: 'pause', cmdline: mark, maxTargets: 2 }));
     expect(err.code).toBe('conflict');
     const first = Math.min(a.pid, b.pid);
     expect(await eventually(async () => (await state(first)) !== 'T')).toBe(true);

@@ -8,7 +8,6 @@ import { spawnCommand } from '../src/chaos/host/exec.ts';
 import {
   CommandError,
   type CommandRunner,
-  HostFaultError,
   HostFaultManager,
   NETEM_MISSING,
   type NetworkDetails,
@@ -18,6 +17,7 @@ import {
 import {
   createNetns,
   deleteNetns,
+  hostFaultRejection,
   rootQdiscOf,
   runNodeInNetns,
   sh,
@@ -70,15 +70,6 @@ function transfer(
   timeoutMs = 20_000,
 ): Promise<Transfer> {
   return runNodeInNetns<Transfer>(ns, TCP_TRANSFER, [host, String(port), bytes, String(timeoutMs)]);
-}
-
-async function failure(p: Promise<unknown>): Promise<HostFaultError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof HostFaultError)) throw new Error(`expected a HostFaultError, got ${String(err)}`);
-  return err;
 }
 
 async function nftTables(ns: string): Promise<string> {
@@ -209,7 +200,7 @@ describe('network faults (root, network namespaces)', () => {
       expect(clean.rttMs).toBeLessThan(50);
       return;
     }
-    const err = await failure(
+    const err = await hostFaultRejection(
       faults.add({ kind: 'netem', interface: 'lo', netns: ns, delayMs: 100, lossPct: 5 }),
     );
     expect(err.code).toBe('unsupported');
@@ -299,7 +290,7 @@ describe('network faults (root, network namespaces)', () => {
         expect(await rootQdiscOf(ns)).toBe('noqueue 0:');
         return;
       }
-      const err = await failure(attempt);
+      const err = await hostFaultRejection(attempt);
       expect(err.code).toBe('unsupported');
       expect(err.field).toBe(field);
       expect(err.message).toContain(NETEM_MISSING);
@@ -324,7 +315,7 @@ describe('network faults (root, network namespaces)', () => {
       expect(await rootQdiscOf(ns)).toBe('noqueue 0:');
       return;
     }
-    const err = await failure(attempt);
+    const err = await hostFaultRejection(attempt);
     expect(err.message).toContain(NETEM_MISSING);
     expect(await rootQdiscOf(ns)).toBe('noqueue 0:');
   });
@@ -336,7 +327,7 @@ describe('network faults (root, network namespaces)', () => {
       return systemRunner(cmd);
     };
     const { ns, faults } = await setup(noU32);
-    const err = await failure(
+    const err = await hostFaultRejection(
       faults.add({
         kind: 'bandwidth',
         interface: 'lo',
@@ -356,7 +347,7 @@ describe('network faults (root, network namespaces)', () => {
     const { ns, faults } = await setup();
     await sh(['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'pfifo', 'limit', '500'], ns);
     const spec = { kind: 'bandwidth', interface: 'lo', netns: ns, rate: '8mbit' };
-    const err = await failure(faults.add(spec));
+    const err = await hostFaultRejection(faults.add(spec));
     expect(err).toMatchObject({ code: 'conflict', field: 'replace' });
     expect(err.message).toContain('already has a root qdisc Ballast did not create (pfifo 1:)');
     expect(await rootQdiscOf(ns)).toBe('pfifo 1:');
@@ -380,7 +371,9 @@ describe('network faults (root, network namespaces)', () => {
   it('a second qdisc fault on the same interface is refused while the first holds it', async () => {
     const { ns, faults } = await setup();
     const first = await faults.add({ kind: 'bandwidth', interface: 'lo', netns: ns, rate: '8mbit' });
-    const err = await failure(faults.add({ kind: 'bandwidth', interface: 'lo', netns: ns, rate: '1mbit' }));
+    const err = await hostFaultRejection(
+      faults.add({ kind: 'bandwidth', interface: 'lo', netns: ns, rate: '1mbit' }),
+    );
     expect(err.code).toBe('conflict');
     expect(err.message).toContain(`already held by fault ${first.id}`);
     expect(await rootQdiscOf(ns)).toBe('tbf ba11:');
@@ -388,7 +381,7 @@ describe('network faults (root, network namespaces)', () => {
 
   it('a revert that arrives while apply runs wins: add rejects and nothing is left', async () => {
     const { ns, faults } = await setup();
-    const adding = failure(
+    const adding = hostFaultRejection(
       faults.add({ kind: 'bandwidth', interface: 'lo', netns: ns, rate: '8mbit' }, { id: 'lease-7' }),
     );
     expect(await faults.revert('lease-7')).toBe(true);
@@ -427,12 +420,12 @@ describe('network faults (root, network namespaces)', () => {
 
   it('a missing interface or namespace is named', async () => {
     const { ns, faults } = await setup();
-    const dev = await failure(
+    const dev = await hostFaultRejection(
       faults.add({ kind: 'bandwidth', interface: 'nope0', netns: ns, rate: '8mbit' }),
     );
     expect(dev).toMatchObject({ code: 'not_found', field: 'interface' });
     expect(dev.message).toContain('interface "nope0" does not exist');
-    const netns = await failure(
+    const netns = await hostFaultRejection(
       faults.add({ kind: 'bandwidth', interface: 'lo', netns: `${ns}-x`, rate: '8mbit' }),
     );
     expect(netns).toMatchObject({ code: 'not_found', field: 'netns' });
@@ -453,10 +446,14 @@ describe('network faults (root, network namespaces)', () => {
         ...cmd.argv,
       ]);
     const { ns, faults } = await setup(asNobody);
-    const tc = await failure(faults.add({ kind: 'bandwidth', interface: 'lo', netns: ns, rate: '8mbit' }));
+    const tc = await hostFaultRejection(
+      faults.add({ kind: 'bandwidth', interface: 'lo', netns: ns, rate: '8mbit' }),
+    );
     expect(tc.code).toBe('permission');
     expect(tc.message).toContain('tc needs root or CAP_NET_ADMIN');
-    const nft = await failure(faults.add({ kind: 'netem', interface: 'lo', netns: ns, lossPct: 10 }));
+    const nft = await hostFaultRejection(
+      faults.add({ kind: 'netem', interface: 'lo', netns: ns, lossPct: 10 }),
+    );
     expect(nft.code).toBe('permission');
     expect(nft.message).toMatch(/(tc|nft) needs root or CAP_NET_ADMIN/);
     expect(await rootQdiscOf(ns)).toBe('noqueue 0:');

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { HostFaultError } from './errors.ts';
 import { HostFaultManager } from './manager.ts';
+import { hostFaultRejection, rejectionOf } from './testing.ts';
 import type { FaultDriver } from './types.ts';
 import { UndoStack } from './undo.ts';
 
@@ -37,16 +38,6 @@ function loggingDriver(
   return driver;
 }
 
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejection<E = HostFaultError>(p: Promise<unknown>): Promise<E> {
-  try {
-    await p;
-  } catch (err) {
-    return err as E;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('HostFaultManager', () => {
   it('add validates, fills defaults, and lists the fault as active with what it did', async () => {
     const m = new HostFaultManager({ drivers: { cpu: loggingDriver([]) } });
@@ -64,7 +55,7 @@ describe('HostFaultManager', () => {
 
   it('an invalid spec is refused with every bad field named', async () => {
     const m = new HostFaultManager();
-    const err = await rejection(m.add({ kind: 'cpu', workers: 0, loadPct: 500 }));
+    const err = await hostFaultRejection(m.add({ kind: 'cpu', workers: 0, loadPct: 500 }));
     expect(err).toBeInstanceOf(HostFaultError);
     expect(err.code).toBe('invalid_spec');
     expect(err.issues.map((i) => i.path)).toEqual(['workers', 'loadPct']);
@@ -105,7 +96,7 @@ describe('HostFaultManager', () => {
     const log: string[] = [];
     const gate = deferred();
     const m = new HostFaultManager({ drivers: { cpu: loggingDriver(log, { gate: gate.promise }) } });
-    const adding = rejection(m.add({ kind: 'cpu' }, { id: 'lease-1' }));
+    const adding = hostFaultRejection(m.add({ kind: 'cpu' }, { id: 'lease-1' }));
     await Promise.resolve();
     expect(m.get('lease-1')?.state).toBe('applying');
     const reverting = m.revert('lease-1');
@@ -134,7 +125,7 @@ describe('HostFaultManager', () => {
     const log: string[] = [];
     const m = new HostFaultManager({ drivers: { cpu: loggingDriver(log, { failUndoTimes: 1 }) } });
     await m.add({ kind: 'cpu' }, { id: 'a' });
-    const err = await rejection(m.revert('a'));
+    const err = await hostFaultRejection(m.revert('a'));
     expect(err.code).toBe('revert_failed');
     expect(err.message).toContain('undo a: device busy');
     expect(m.get('a')).toMatchObject({ state: 'revert_failed', pendingUndo: ['undo a'] });
@@ -151,7 +142,7 @@ describe('HostFaultManager', () => {
     await m.add({ kind: 'cpu' }, { id: 'a' });
     await m.add({ kind: 'memory', mb: 1 }, { id: 'b' });
     await m.add({ kind: 'cpu' }, { id: 'c' });
-    const err = await rejection<AggregateError>(m.revertAll());
+    const err = await rejectionOf(m.revertAll(), AggregateError);
     expect(err).toBeInstanceOf(AggregateError);
     expect(err.errors).toHaveLength(1);
     expect(log.slice(3)).toEqual(['undo c', 'undo a']);

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { HostFaultError } from './errors.ts';
 import { spawnCommand } from './exec.ts';
 import { CLOCK_TICKS_PER_SECOND, parseStat } from './proc.ts';
 
@@ -202,4 +203,22 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000
     if (Date.now() > end) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The error `p` rejects with, checked to be a `type`; throws when `p` resolves or rejects with anything else. */
+export async function rejectionOf<E extends Error>(
+  p: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof type)) throw new Error(`expected a ${type.name}, got ${String(err)}`);
+  return err;
+}
+
+/** The {@link HostFaultError} `p` rejects with. */
+export function hostFaultRejection(p: Promise<unknown>): Promise<HostFaultError> {
+  return rejectionOf(p, HostFaultError);
 }

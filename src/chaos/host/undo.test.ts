@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HostFaultError } from './errors.ts';
+import { hostFaultRejection } from './testing.ts';
 import { transact, UndoStack } from './undo.ts';
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejection<E = HostFaultError>(p: Promise<unknown>): Promise<E> {
-  try {
-    await p;
-  } catch (err) {
-    return err as E;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('UndoStack', () => {
   it('undoes newest first', async () => {
@@ -72,7 +63,7 @@ describe('transact', () => {
       });
       throw new Error('filter failed');
     });
-    const err = await rejection(failing);
+    const err = await hostFaultRejection(failing);
     expect(err).toBeInstanceOf(HostFaultError);
     expect(err.code).toBe('revert_failed');
     expect(err.message).toContain('filter failed; undoing the steps already done failed too');
