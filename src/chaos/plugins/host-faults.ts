@@ -62,33 +62,11 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
   const manager = opts.manager ?? new HostFaultManager();
   return async (app, { registry, log }) => {
     const record = opts.enabled && opts.namespacesFile ? new NamespaceRecord(opts.namespacesFile) : undefined;
-    // Child processes (stress, memory) die with a crashed daemon; kernel state does not.
-    if (opts.enabled) {
-      const recorded = record ? await record.read() : { names: [] };
-      if (recorded.problem) log(`host faults: ${recorded.problem}`);
-      const targets = [...new Set([...(opts.sweepNamespaces ?? [undefined]), ...recorded.names])];
-      for (const netns of targets) {
-        const where = netns === undefined ? 'the host' : `netns ${netns}`;
-        // A namespace deleted since took its qdiscs and tables with it.
-        if (netns !== undefined && !netnsExists(netns)) continue;
-        try {
-          const gone = await manager.sweepLeftovers(netns === undefined ? {} : { netns });
-          for (const q of gone.qdiscs)
-            log(`host faults: removed a leftover Ballast qdisc on ${q} (${where})`);
-          for (const t of gone.tables) log(`host faults: removed a leftover nftables table ${t} (${where})`);
-        } catch (err) {
-          log(
-            `host faults: could not sweep leftovers in ${where}: ${err instanceof Error ? err.message : String(err)}`,
-          );
-        }
-      }
-      await record?.clear();
-    }
-    const ttlMs = (opts.watchdog || undefined)?.ttlMs ?? WATCHDOG_TTL_MS;
+    if (opts.enabled) await sweepAtStart(manager, record, opts.sweepNamespaces ?? [undefined], log);
+    const dog = opts.enabled && opts.watchdog !== false ? (opts.watchdog ?? {}) : undefined;
+    const ttlMs = dog?.ttlMs ?? WATCHDOG_TTL_MS;
     const watchdog: Watchdog | undefined =
-      opts.enabled && opts.watchdog !== false
-        ? startWatchdog({ ttlMs, ...(opts.watchdog?.log ? { log: opts.watchdog.log } : {}) })
-        : undefined;
+      dog && startWatchdog({ ttlMs, ...(dog.log ? { log: dog.log } : {}) });
     if (watchdog)
       log(
         `host faults: watchdog pid ${watchdog.pid} undoes them if this daemon dies or is silent for ${ttlMs} ms`,
@@ -106,7 +84,7 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
     };
     registry.register({
       kind: HOST_FAULT_KIND,
-      revert: revert,
+      revert,
       list: () => manager.list().map((f) => f.id),
     });
     // A daemon that stops takes its host faults with it.
@@ -153,4 +131,34 @@ export function hostFaultsPlugin(opts: HostFaultsOptions): FaultDaemonPlugin {
       return { reverted: req.params.id };
     });
   };
+}
+
+/**
+ * Removes what a daemon killed hard left: Ballast's qdiscs and nftables tables in
+ * `namespaces` and in those the previous daemon recorded, then forgets the record.
+ * Child processes (stress, memory) die with a crashed daemon; kernel state does not.
+ */
+async function sweepAtStart(
+  manager: HostFaultManager,
+  record: NamespaceRecord | undefined,
+  namespaces: (string | undefined)[],
+  log: (line: string) => void,
+): Promise<void> {
+  const recorded = record ? await record.read() : { names: [] };
+  if (recorded.problem) log(`host faults: ${recorded.problem}`);
+  for (const netns of new Set([...namespaces, ...recorded.names])) {
+    const where = netns === undefined ? 'the host' : `netns ${netns}`;
+    // A namespace deleted since took its qdiscs and tables with it.
+    if (netns !== undefined && !netnsExists(netns)) continue;
+    try {
+      const gone = await manager.sweepLeftovers(netns === undefined ? {} : { netns });
+      for (const q of gone.qdiscs) log(`host faults: removed a leftover Ballast qdisc on ${q} (${where})`);
+      for (const t of gone.tables) log(`host faults: removed a leftover nftables table ${t} (${where})`);
+    } catch (err) {
+      log(
+        `host faults: could not sweep leftovers in ${where}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+  await record?.clear();
 }
