@@ -106,7 +106,10 @@ export function startWatchdog(o: { ttlMs: number; beatMs?: number; log?: string 
   beat.unref();
   return {
     pid: child.pid,
-    arm: (id, targets) => send({ op: 'arm', id, targets }),
+    // A fault with nothing to undo (kill, stress) is not armed at all.
+    arm: (id, targets) => {
+      if (targets.length > 0) send({ op: 'arm', id, targets });
+    },
     disarm: (id) => send({ op: 'disarm', id }),
     close: () => {
       clearInterval(beat);
