@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -114,7 +114,7 @@ async function buildInitramfs(work: string, kernel: { modules: string }, opts: V
   for (const d of ['bin', 'sbin', 'lib/modules', 'm', 'proc', 'sys', 'dev', 'lower', 'rw', 'host', 'out']) {
     await mkdir(join(root, d), { recursive: true });
   }
-  await writeFile(join(root, 'bin', 'busybox'), await readFile(BUSYBOX));
+  await copyFile(BUSYBOX, join(root, 'bin', 'busybox'));
   await chmod(join(root, 'bin', 'busybox'), 0o755);
   await symlink('busybox', join(root, 'bin', 'sh'));
   // The kernel's module loader (`/proc/sys/kernel/modprobe`) runs in this root, not the chroot:
@@ -124,7 +124,7 @@ async function buildInitramfs(work: string, kernel: { modules: string }, opts: V
   const insmods: string[] = [];
   for (const rel of order) {
     const file = rel.split('/').pop() as string;
-    await writeFile(join(root, 'm', file), await readFile(join(kernel.modules, rel)));
+    await copyFile(join(kernel.modules, rel), join(root, 'm', file));
     insmods.push(`/bin/busybox insmod /m/${file} || fail "insmod ${file}"`);
   }
   const env = Object.entries({
@@ -146,7 +146,7 @@ $bb mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288 out /out || fail "
 $bb mount -t tmpfs rw /rw
 $bb mkdir -p /rw/upper /rw/work
 $bb mount -t overlay overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work /host || fail "overlay root"
-$bb mount -o bind /lower${kernel.modules.replace(/\/lib\/modules\/[^/]+$/, '/lib/modules')} /lib/modules || fail "bind of the module tree"
+$bb mount -o bind /lower${join(TEST_KERNEL_DIR, 'lib', 'modules')} /lib/modules || fail "bind of the module tree"
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 $bb mount -t proc proc /host/proc
 $bb mount -t sysfs sys /host/sys
